@@ -1,0 +1,83 @@
+"""The ``mesokg`` command line: a thin click group; each command calls a library function.
+
+Subcommands live in their own modules and are imported only when run, so ``mesokg --help`` starts
+at once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+# name -> (module:function, one-line help shown by --help without importing the module)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("mesokg.commands:build_cmd", "Build, reason, validate and write release files."),
+    "validate": ("mesokg.commands:validate_cmd", "Validate the graph (or FILES added to it) against the shapes."),
+    "reason": ("mesokg.commands:reason_cmd", "Check consistency with HermiT and list what it infers."),
+    "export": ("mesokg.commands:export_cmd", "Write the graph in an RDF format (stdout by default)."),
+    "stats": ("mesokg.commands:stats_cmd", "Counts per class and predicate; claims per evidence level and polarity."),
+    "load": ("mesokg.commands:load_cmd", "Add curated files to an on-disk store, only if the result validates."),
+    "push": ("mesokg.commands:push_cmd", "Send the graph to a SPARQL 1.1 server (Graph Store Protocol)."),
+    "queries": ("mesokg.query_cli:queries_cmd", "List the saved queries."),
+    "query": ("mesokg.query_cli:query_cmd", "Run a saved query, a query file or a query string."),
+    "network": ("mesokg.network_cli:network_cmd", "Substance-indication networks: stats, pictures, files."),
+    "serve": ("mesokg.serve.cli:serve_cmd", "Serve a read-only SPARQL endpoint with a query page."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        target, _ = COMMANDS[name]
+        mod, _, attr = target.partition(":")
+        try:
+            return getattr(importlib.import_module(mod), attr)
+        except (ImportError, AttributeError) as e:  # a command whose module is missing
+            @click.command(name=name, help=COMMANDS[name][1])
+            def missing():
+                raise click.ClickException(f"command {name} is unavailable: {e}")
+
+            return missing
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mesokg", message="mesokg %(version)s")
+def cli():
+    """mesokg: the evidence-graded knowledge graph of mesotherapy."""
+
+
+def main(argv=None) -> int:
+    """Entry point: user errors become one line on stderr and a non-zero exit, never a traceback."""
+    from .errors import MesokgError
+
+    try:
+        cli.main(args=argv, prog_name="mesokg", standalone_mode=False)
+    except MesokgError as e:
+        click.echo(f"mesokg: error: {e}", err=True)
+        return e.exit_code
+    except click.exceptions.Abort:
+        click.echo("mesokg: aborted", err=True)
+        return 130
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""OWL reasoning with HermiT (through owlready2): consistency, classification, realisation.
+
+The inferred triples are returned separately from the curated ones, so the built dataset keeps
+them in their own named graph and a user can tell the two apart.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import MesokgError
+
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+_NON_OWL2 = {"date", "time", "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay", "duration",
+             "dayTimeDuration", "yearMonthDuration"}
+
+
+def _outside_owl2_map(o) -> bool:
+    if isinstance(o, ox.Literal):
+        return o.datatype.value.startswith(XSD) and o.datatype.value[len(XSD):] in _NON_OWL2
+    return isinstance(o, ox.NamedNode) and o.value.startswith(XSD) and o.value[len(XSD):] in _NON_OWL2
+
+
+class InconsistentOntology(MesokgError):
+    """The ontology plus data has no model, or some named class can have no instance."""
+
+
+@dataclass
+class ReasonerResult:
+    consistent: bool
+    unsatisfiable: list[str] = field(default_factory=list)
+    inferred: list[ox.Triple] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for t in self.inferred:
+            key = "rdf:type" if t.predicate.value == RDF_TYPE else t.predicate.value.rsplit("/", 1)[-1]
+            out[key] = out.get(key, 0) + 1
+        return out
+
+
+def _java() -> str:
+    java = shutil.which("java")
+    if not java:
+        raise MesokgError("java not found: HermiT needs Java 17+ (apt-get install default-jre-headless)")
+    return java
+
+
+def reason(triples: list[ox.Triple | ox.Quad]) -> ReasonerResult:
+    """Run HermiT on the given triples; return what it inferred that was not asserted.
+
+    Raises :class:`InconsistentOntology` naming the problem when the graph is inconsistent or a
+    class is unsatisfiable.
+    """
+    import time
+
+    import owlready2
+
+    t0 = time.perf_counter()
+    owlready2.JAVA_EXE = _java()
+    asserted = {(t.subject, t.predicate, t.object) for t in triples}
+    # HermiT accepts only the OWL 2 datatype map; xsd:date values (publication dates) carry no
+    # logic here, so they are left out of what the reasoner sees.
+    plain = [ox.Triple(*k) for k in asserted if not _outside_owl2_map(k[2])]
+    with tempfile.TemporaryDirectory(prefix="mesokg-reason-") as tmp:
+        src = Path(tmp, "input.nt")
+        src.write_bytes(ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES))
+        world = owlready2.World()
+        onto = world.get_ontology(src.as_uri()).load(format="ntriples")
+        logging.getLogger("owlready2").setLevel(logging.ERROR)
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            raise InconsistentOntology(
+                "the graph is inconsistent under HermiT: some individual breaks a disjointness, "
+                "functional-property or enumeration axiom (run `mesokg reason --explain` after "
+                "removing recent edits to find it)"
+            ) from None
+        except owlready2.OwlReadyJavaError as e:
+            raise MesokgError("HermiT failed: " + " | ".join(ln.strip() for ln in str(e).splitlines() if "Exception" in ln or "Error" in ln)[:400]) from None
+        unsat = sorted(
+            c.iri for c in world.inconsistent_classes() if c.iri != OWL + "Nothing"
+        )
+        if unsat:
+            raise InconsistentOntology("unsatisfiable class(es): " + ", ".join(unsat))
+        out = Path(tmp, "all.nt")
+        world.save(str(out), format="ntriples")
+        everything = ox.parse(path=str(out), format=ox.RdfFormat.N_TRIPLES)
+        inferred = []
+        for t in everything:
+            key = (t.subject, t.predicate, t.object)
+            if (key in asserted or isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+                    or t.subject.value == "http://anonymous"):
+                continue
+            if t.predicate.value == RDF_TYPE and t.object.value in (OWL + "NamedIndividual", OWL + "Thing"):
+                continue
+            if t.predicate.value.startswith(OWL) and t.predicate.value != OWL + "sameAs":
+                continue
+            inferred.append(ox.Triple(*key))
+        world.close()
+    return ReasonerResult(True, [], inferred, time.perf_counter() - t0)
+
+
+def _tmp_env() -> None:  # owlready2 writes temp files; keep them out of the working tree
+    os.environ.setdefault("TMPDIR", tempfile.gettempdir())
