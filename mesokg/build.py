@@ -1,0 +1,147 @@
+"""``mesokg build``: ontology + seeds → reason → validate → release files with a manifest.
+
+Release files (ODK naming):
+
+- ``mesokg.ttl``/``.nt``/``.jsonld``/``.owl`` (RDF/XML): the curated graph (ontology, seeds, mappings);
+- ``mesokg-ontology.ttl``/``.owl``: the ontology alone;
+- ``mesokg-inferred.ttl``: only what HermiT inferred;
+- ``mesokg-full.trig``/``.nq``: every named graph, so curated and inferred stay distinguishable;
+  ``mesokg-full.owl``: curated plus inferred in RDF/XML for Protégé-class tools;
+- ``manifest.json``: SHA-256, size and triple count of every file, plus graph counts.
+
+Every file is written atomically; nothing is written unless the graph is consistent and valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__
+from .errors import MesokgError, ValidationFailed
+from .rdfio import GRAPH_CURATED, GRAPH_INFERRED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, serialize, write_atomic
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    manifest: dict
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def quads_to_rdflib(quads):
+    """An rdflib Graph holding the triples of ``quads`` (for pyshacl)."""
+    import rdflib
+
+    g = rdflib.Graph()
+    g.parse(data=ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                              format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return g
+
+
+def validate_quads(curated: list[ox.Quad]):
+    """SHACL report plus curation-check failures for a curated dataset."""
+    from .checks import run_checks
+    from .store import OxigraphStore
+    from .validate import validate
+
+    report = validate(quads_to_rdflib(curated))
+    store = OxigraphStore()
+    store.add(curated)
+    return report, run_checks(store)
+
+
+def _triples(quads, graphs):
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name in graphs]
+
+
+def build(out: str | Path = "dist", *, use_cache: bool = False, progress: Callable[[str], None] | None = None,
+          validate: bool = True) -> BuildResult:
+    """Run the whole build and write the release files into ``out``. Returns the manifest."""
+    from .dataset import inferred_quads, inputs_digest
+    from .load import curated_quads
+
+    say = progress or (lambda msg: None)
+    timings: dict[str, float] = {}
+    out = Path(out)
+
+    t = time.perf_counter()
+    say("loading ontology, seeds and mappings")
+    curated = curated_quads()
+    timings["load"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("reasoning with HermiT (consistency, classification)")
+    digest = inputs_digest()
+    inferred, cached = inferred_quads(curated, digest, use_cache=use_cache)
+    timings["reason"] = time.perf_counter() - t
+
+    if validate:
+        t = time.perf_counter()
+        say("validating against SHACL shapes and curation checks")
+        report, failures = validate_quads(curated)
+        timings["validate"] = time.perf_counter() - t
+        if not report.conforms or failures:
+            lines = [report.text(warnings=False)] if not report.conforms else []
+            lines += [f"{f.check}: {f.node}: {f.problem}" for f in failures]
+            raise ValidationFailed("the graph does not validate; nothing was written:\n" + "\n".join(lines))
+        n_warnings = len(report.warnings)
+    else:
+        n_warnings = None
+
+    t = time.perf_counter()
+    say(f"writing release files to {out}/")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise MesokgError(f"{out}: cannot create the output folder ({e.strerror})") from None
+    curated_graphs = {GRAPH_ONTOLOGY, GRAPH_CURATED, GRAPH_MAPPINGS}
+    everything = curated + inferred
+    plan: list[tuple[str, object, str]] = [
+        ("mesokg.ttl", _triples(curated, curated_graphs), "turtle"),
+        ("mesokg.nt", _triples(curated, curated_graphs), "nt"),
+        ("mesokg.jsonld", _triples(curated, curated_graphs), "jsonld"),
+        ("mesokg.owl", _triples(curated, curated_graphs), "xml"),
+        ("mesokg-ontology.ttl", _triples(curated, {GRAPH_ONTOLOGY}), "turtle"),
+        ("mesokg-ontology.owl", _triples(curated, {GRAPH_ONTOLOGY}), "xml"),
+        ("mesokg-inferred.ttl", _triples(inferred, {GRAPH_INFERRED}), "turtle"),
+        ("mesokg-full.trig", everything, "trig"),
+        ("mesokg-full.nq", everything, "nq"),
+        ("mesokg-full.owl", _triples(everything, curated_graphs | {GRAPH_INFERRED}), "xml"),
+    ]
+    files = {}
+    for name, items, fmt in plan:
+        data = serialize(items, fmt)
+        write_atomic(out / name, data)
+        files[name] = {"format": fmt, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                       "statements": len(set(items))}
+    timings["write"] = time.perf_counter() - t
+
+    counts = {
+        "ontology": sum(q.graph_name == GRAPH_ONTOLOGY for q in curated),
+        "curated": sum(q.graph_name == GRAPH_CURATED for q in curated),
+        "mappings": sum(q.graph_name == GRAPH_MAPPINGS for q in curated),
+        "inferred": len(inferred),
+    }
+    counts["total"] = sum(counts.values())
+    manifest = {
+        "name": "mesokg",
+        "version": __version__,
+        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "inputs_sha256": digest,
+        "reasoner": {"name": "HermiT (owlready2)", "consistent": True, "from_cache": cached},
+        "validation": {"conforms": validate or None, "warnings": n_warnings},
+        "graphs": {"ontology": GRAPH_ONTOLOGY.value, "curated": GRAPH_CURATED.value,
+                   "mappings": GRAPH_MAPPINGS.value, "inferred": GRAPH_INFERRED.value},
+        "counts": counts,
+        "files": files,
+    }
+    write_atomic(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
+    return BuildResult(out, manifest, timings)

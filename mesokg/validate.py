@@ -1,0 +1,309 @@
+"""SHACL validation of the mesokg graph against ``ontology/shapes.ttl``.
+
+>>> from mesokg.validate import validate, shipped_graph      # doctest: +SKIP
+>>> report = validate(shipped_graph())                        # doctest: +SKIP
+>>> report.conforms, len(report.violations)                   # doctest: +SKIP
+>>> print(report.text())                                      # doctest: +SKIP
+
+Convention: the data graph is the ontology merged with the curated seeds (and mappings), so
+``rdfs:subClassOf`` triples are present for ``sh:targetClass`` and the controlled values are
+there; pyshacl runs with ``inference='none'``, ``advanced=True`` (SPARQL targets) and
+``allow_warnings=True``. ``conforms`` is True when there is no ``sh:Violation``; warnings alone
+do not fail. Command line: ``python -m mesokg.validate [EXTRA.ttl ...]``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
+
+MK = "https://w3id.org/mesokg/"
+MKD = "https://w3id.org/mesokg/id/"
+MKS = "https://w3id.org/mesokg/shapes#"
+ONTOLOGY_IRI = URIRef("https://w3id.org/mesokg/ontology")
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+_PREFIXES = {"mkd": MKD, "mk": MK, "mks": MKS, "sh": str(SH), "rdf": str(RDF), "rdfs": str(RDFS),
+             "owl": str(OWL), "xsd": str(XSD), "skos": str(SKOS), "dcterms": "http://purl.org/dc/terms/"}
+# longest namespace first, so mkd: wins over mk:
+_PREFIX_ORDER = sorted(_PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def compact(term) -> str | None:
+    """Short, readable form of an RDF term: ``mkd:dutasteride``, ``"2013"``, ``_:b0``."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        s = str(term)
+        for pfx, ns in _PREFIX_ORDER:
+            if s.startswith(ns) and len(s) > len(ns):
+                return f"{pfx}:{s[len(ns):]}"
+        return f"<{s}>"
+    if isinstance(term, Literal):
+        lex = str(term)
+        if term.language:
+            return f'"{lex}"@{term.language}'
+        if term.datatype and term.datatype != XSD.string:
+            return f'"{lex}"^^{compact(term.datatype)}'
+        return f'"{lex}"'
+    return f"_:{term}"
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL result. ``shape`` is the named shape (property shapes resolve to their node shape)."""
+
+    severity: str              # 'Violation' | 'Warning' | 'Info'
+    shape: str                 # e.g. 'mks:ClaimShape'
+    focus: str                 # e.g. 'mkd:claim-dutasteride-fphl-moftah'
+    path: str | None           # e.g. 'mk:source', '^mk:usesTechnique'
+    value: str | None          # offending value, if any
+    message: str               # what is wrong and how to fix it
+    component: str | None = None   # e.g. 'sh:MinCountConstraintComponent'
+    focus_node: object = field(default=None, compare=False, repr=False)
+    value_node: object = field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    results: list[Result]
+    report_graph: rdflib.Graph
+    seconds: float = 0.0
+    triples: int = 0
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    def by_shape(self) -> dict[str, dict[str, list[Result]]]:
+        out: dict[str, dict[str, list[Result]]] = {}
+        for r in self.results:
+            out.setdefault(r.shape, {}).setdefault(r.focus, []).append(r)
+        return out
+
+    def text(self, warnings: bool = True) -> str:
+        """Readable report, grouped by shape, then focus node."""
+        nv, nw = len(self.violations), len(self.warnings)
+        verdict = "conforms" if self.conforms else "does NOT conform"
+        lines = [f"SHACL: {verdict}: {nv} violation(s), {nw} warning(s) "
+                 f"({self.triples} triples, {self.seconds:.2f} s)"]
+        groups = self.by_shape()
+
+        def key(shape):
+            worst = min(SEVERITY_ORDER.get(r.severity, 3) for f in groups[shape].values() for r in f)
+            return (worst, shape)
+
+        for shape in sorted(groups, key=key):
+            rs = [r for f in groups[shape].values() for r in f if warnings or r.severity == "Violation"]
+            if not rs:
+                continue
+            counts = ", ".join(f"{sum(r.severity == s for r in rs)} {s.lower()}(s)"
+                               for s in SEVERITY_ORDER if any(r.severity == s for r in rs))
+            lines.append("")
+            lines.append(f"{shape}  [{counts}]")
+            for focus in sorted(groups[shape]):
+                frs = [r for r in groups[shape][focus] if warnings or r.severity == "Violation"]
+                if not frs:
+                    continue
+                lines.append(f"  {focus}")
+                for r in frs:
+                    where = " ".join(x for x in (r.path, f"= {r.value}" if r.value else None) if x)
+                    lines.append(f"    {r.severity}: {where + ': ' if where else ''}{r.message}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+# ---------------------------------------------------------------------------------------------
+# loading
+
+_cache: dict[tuple, rdflib.Graph] = {}
+
+
+def _cached_parse(path: Path) -> rdflib.Graph:
+    p = Path(path).resolve()
+    key = (str(p), p.stat().st_mtime_ns)
+    g = _cache.get(key)
+    if g is None:
+        g = rdflib.Graph()
+        g.parse(p, format="turtle")
+        _cache[key] = g
+    return g
+
+
+def _resource(rel: str) -> Path:
+    from .paths import resource
+
+    return resource(rel)
+
+
+def default_shapes_path() -> Path:
+    return _resource("ontology/shapes.ttl")
+
+
+def _to_rdflib(term):
+    """pyoxigraph term -> rdflib term (plain strings stay untyped, as rdflib parses them)."""
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return URIRef(term.value)
+    if kind == "BlankNode":
+        return BNode(term.value)
+    if kind == "Literal":
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def shipped_graph(extra_files: Iterable[str | Path] = (), seeds: Iterable[str | Path] | None = None
+                  ) -> rdflib.Graph:
+    """The graph to validate: ontology + seeds/*.ttl (or ``seeds``) + mappings + ``extra_files``."""
+    from .load import curated_quads
+
+    g = rdflib.Graph()
+    for q in curated_quads(extra_files=list(extra_files), seeds=seeds):
+        g.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
+    return g
+
+
+def _flatten(data_graph) -> rdflib.Graph:
+    if isinstance(data_graph, rdflib.Dataset | rdflib.ConjunctiveGraph):
+        g = rdflib.Graph()
+        for s, p, o, _ in data_graph.quads((None, None, None, None)):
+            g.add((s, p, o))
+        return g
+    return data_graph
+
+
+# ---------------------------------------------------------------------------------------------
+# validation
+
+def _shape_name(sg: rdflib.Graph, node, memo: dict) -> str:
+    """Named shape that owns ``node`` (property shapes and nested shapes are blank nodes)."""
+    if node in memo:
+        return memo[node]
+    cur, seen = node, set()
+    while isinstance(cur, BNode) and cur not in seen:
+        seen.add(cur)
+        parents = list(sg.subjects(None, cur))
+        if not parents:
+            break
+        cur = parents[0]
+    memo[node] = compact(cur) if isinstance(cur, URIRef) else compact(node)
+    return memo[node]
+
+
+def _path_text(g: rdflib.Graph, path) -> str | None:
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return compact(path)
+    inv = g.value(path, SH.inversePath)
+    if inv is not None:
+        return "^" + _path_text(g, inv)
+    for pred, suffix in ((SH.oneOrMorePath, "+"), (SH.zeroOrMorePath, "*"), (SH.zeroOrOnePath, "?")):
+        inner = g.value(path, pred)
+        if inner is not None:
+            return _path_text(g, inner) + suffix
+    alt = g.value(path, SH.alternativePath)
+    if alt is not None:
+        return "(" + "|".join(_path_text(g, p) for p in rdflib.collection.Collection(g, alt)) + ")"
+    if g.value(path, RDF.first) is not None:
+        return "/".join(_path_text(g, p) for p in rdflib.collection.Collection(g, path))
+    return compact(path)
+
+
+def validate(data_graph: rdflib.Graph, shapes_path=None, ontology_graph=None) -> ValidationReport:
+    """Validate ``data_graph`` against the mesokg shapes.
+
+    ``ontology_graph``: merged into the data before validation. If None, the shipped ontology is
+    merged unless ``data_graph`` already contains it (it is needed for rdfs:subClassOf and the
+    controlled values). ``shapes_path``: defaults to the packaged ``ontology/shapes.ttl``.
+    """
+    import pyshacl  # heavy import, only when validating
+
+    t0 = time.perf_counter()
+    data = _flatten(data_graph)
+    if ontology_graph is None and (ONTOLOGY_IRI, RDF.type, OWL.Ontology) not in data:
+        ontology_graph = _cached_parse(_resource("ontology/mesokg.ttl"))
+    if ontology_graph is not None:
+        merged = rdflib.Graph()
+        merged += data
+        merged += ontology_graph
+        data = merged
+    sg = _cached_parse(Path(shapes_path) if shapes_path else default_shapes_path())
+
+    conforms, rg, _text = pyshacl.validate(
+        data, shacl_graph=sg, inference="none", advanced=True, allow_warnings=True,
+        abort_on_first=False, meta_shacl=False, debug=False)
+
+    memo: dict = {}
+    results = []
+    for r in rg.subjects(RDF.type, SH.ValidationResult):
+        sev = rg.value(r, SH.resultSeverity)
+        severity = str(sev).rsplit("#", 1)[-1] if sev is not None else "Violation"
+        focus = rg.value(r, SH.focusNode)
+        value = rg.value(r, SH.value)
+        msgs = sorted({str(m) for m in rg.objects(r, SH.resultMessage)})
+        src = rg.value(r, SH.sourceShape)
+        results.append(Result(
+            severity=severity,
+            shape=_shape_name(sg, src, memo),
+            focus=compact(focus),
+            path=_path_text(rg, rg.value(r, SH.resultPath)),
+            value=compact(value),
+            message=" ".join(msgs) if msgs else "(no message)",
+            component=compact(rg.value(r, SH.sourceConstraintComponent)),
+            focus_node=focus,
+            value_node=value,
+        ))
+    results.sort(key=lambda x: (SEVERITY_ORDER.get(x.severity, 3), x.shape, x.focus or "",
+                                x.path or "", x.value or "", x.message))
+    ok = not any(x.severity == "Violation" for x in results)
+    return ValidationReport(conforms=ok, results=results, report_graph=rg,
+                            seconds=time.perf_counter() - t0, triples=len(data))
+
+
+def validate_files(files: Iterable[str | Path] = (), shapes_path=None, seeds=None) -> ValidationReport:
+    """Validate the shipped graph (ontology + seeds + mappings) plus the given Turtle files."""
+    return validate(shipped_graph(extra_files=files, seeds=seeds), shapes_path=shapes_path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m mesokg.validate",
+                                 description="Validate ontology + seeds (+ FILES) against the SHACL shapes.")
+    ap.add_argument("files", nargs="*", help="extra Turtle files to add to the shipped graph")
+    ap.add_argument("--shapes", help="shapes file (default: ontology/shapes.ttl)")
+    ap.add_argument("--no-warnings", action="store_true", help="list violations only")
+    args = ap.parse_args(argv)
+    from .errors import MesokgError
+
+    try:
+        report = validate_files(args.files, shapes_path=args.shapes)
+    except MesokgError as e:
+        print(e, file=sys.stderr)
+        return 2
+    print(report.text(warnings=not args.no_warnings))
+    return 0 if report.conforms else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
