@@ -116,6 +116,8 @@ def build(out: str | Path = "dist", *, use_cache: bool = False, progress: Callab
         ("mesokg-full.nq", everything, "nq"),
         ("mesokg-full.owl", _triples(everything, curated_graphs | {GRAPH_INFERRED}), "xml"),
     ]
+    for stale in out.glob(".*.tmp"):  # left by a build that was killed half-way
+        stale.unlink(missing_ok=True)
     files = {}
     for name, items, fmt in plan:
         data = serialize(items, fmt)

@@ -84,11 +84,13 @@ def reason(triples: list[ox.Triple | ox.Quad]) -> ReasonerResult:
             with onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
-            raise InconsistentOntology(
-                "the graph is inconsistent under HermiT: some individual breaks a disjointness, "
-                "functional-property or enumeration axiom (run `mesokg reason --explain` after "
-                "removing recent edits to find it)"
-            ) from None
+            from .diagnose import explain
+
+            causes = explain(triples)
+            detail = ("; ".join(causes[:10]) + (f"; … {len(causes) - 10} more" if len(causes) > 10 else "")
+                      if causes else "no simple cause found: look for an individual in two disjoint classes, "
+                      "or a value outside an enumerated class")
+            raise InconsistentOntology(f"the graph is inconsistent under HermiT: {detail}") from None
         except owlready2.OwlReadyJavaError as e:
             raise MesokgError("HermiT failed: " + " | ".join(ln.strip() for ln in str(e).splitlines() if "Exception" in ln or "Error" in ln)[:400]) from None
         unsat = sorted(

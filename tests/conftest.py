@@ -1,0 +1,110 @@
+"""Shared fixtures. Outbound network is blocked: tests may talk to 127.0.0.1 only.
+
+Servers the tests need (the real ``oxigraph`` SPARQL server, mesokg's own endpoint, Chromium)
+are started by the tests on 127.0.0.1 and stopped after.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+# a private cache of reasoner output for this test session (subprocesses inherit it)
+os.environ.setdefault("MESOKG_CACHE", tempfile.mkdtemp(prefix="mesokg-test-cache-"))
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self, address):
+    host = address[0] if isinstance(address, tuple) else address
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            ip = None if host != "localhost" else ipaddress.ip_address("127.0.0.1")
+        if ip is None or not ip.is_loopback:
+            raise ConnectionRefusedError(f"tests may not connect to {host!r}: outbound network is blocked")
+    return _real_connect(self, address)
+
+
+socket.socket.connect = _guarded_connect
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 30.0) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    """Curated + inferred quads of the shipped graph."""
+    from mesokg.dataset import dataset_quads
+
+    return dataset_quads()
+
+
+@pytest.fixture(scope="session")
+def memory_store(dataset):
+    from mesokg.store import OxigraphStore
+
+    s = OxigraphStore()
+    s.add(dataset)
+    return s
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """The real Oxigraph SPARQL server (PyPI ``oxigraph``), empty, on 127.0.0.1, union default graph.
+
+    Yields its base URL (``/query``, ``/update`` and ``/store`` below it).
+    """
+    exe = shutil.which("oxigraph", path=str(BIN)) or shutil.which("oxigraph")
+    if not exe:
+        pytest.fail("the oxigraph server is not installed: pip install oxigraph")
+    port = free_port()
+    loc = tmp_path_factory.mktemp("oxigraph")
+    proc = subprocess.Popen([exe, "serve", "--location", str(loc), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/query?query=ASK%7B%7D")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def run_cli(*args: str, input: str | None = None, timeout: float = 300, env: dict | None = None,
+            cwd: str | Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed ``mesokg`` command as a user would."""
+    exe = shutil.which("mesokg", path=str(BIN)) or "mesokg"
+    return subprocess.run([exe, *args], capture_output=True, text=True, input=input, timeout=timeout,
+                          env={**os.environ, **(env or {})}, cwd=cwd)
