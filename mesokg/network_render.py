@@ -156,15 +156,17 @@ def _bipartite(fig: Figure, ax, G: nx.Graph, top: float, bottom: float, width: i
     # object groups get palette colours in column order
     groups = [v for k, v in lay.right.slots if k == "heading"]
     group_colour = {g: GROUP_PALETTE[i % len(GROUP_PALETTE)] for i, g in enumerate(groups)}
-    pad = _px(5, dpi)
+    pad = _px(4, dpi)
     max_side = (width - 2 * margin) * 0.36
     labels = {n: str(d.get("label", n)) for n, d in G.nodes(data=True)}
     lw = max([m.width(m.fit(t, size, max_side), size) for n, t in labels.items() if pos[n][0] == 0] + [0])
     rw = max([m.width(m.fit(t, size, max_side), size) for n, t in labels.items() if pos[n][0] == 1] + [0])
     hw_l = max([m.width(t, size, "bold") for x, _, t in lay.headings() if x == 0] + [0])
     hw_r = max([m.width(t, size, "bold") for x, _, t in lay.headings() if x == 1] + [0])
-    x_left = margin + min(max(lw, hw_l), max_side) + pad * 2
-    x_right = width - margin - min(max(rw, hw_r), max_side) - pad * 2
+    dot = min(_px(3.2, dpi), (top - bottom) / max(lay.max_slots(), 1) * 0.3)
+    rmax = dot * 1.9
+    x_left = margin + min(max(lw, hw_l), max_side) + pad + rmax
+    x_right = width - margin - min(max(rw, hw_r), max_side) - pad - rmax
 
     def xy(node: str) -> tuple[float, float]:
         x, y = pos[node]
@@ -176,7 +178,6 @@ def _bipartite(fig: Figure, ax, G: nx.Graph, top: float, bottom: float, width: i
         ax.plot([x0, x1], [y0, y1], color=level_colour(d["level"]), linestyle=POLARITY_DASHES.get(d["polarity"]),
                 linewidth=min(0.9 + 0.6 * (d["n_claims"] - 1), 3.5), alpha=0.85, solid_capstyle="butt",
                 zorder=2 + (10 - d["level_rank"]) / 20)
-    dot = min(_px(3.2, dpi), (top - bottom) / max(lay.max_slots(), 1) * 0.3)
     for n, d in G.nodes(data=True):
         x, y = xy(n)
         colour = (KIND_COLOURS.get(d.get("kind", "other"), KIND_COLOURS["other"]) if pos[n][0] == 0
@@ -185,8 +186,9 @@ def _bipartite(fig: Figure, ax, G: nx.Graph, top: float, bottom: float, width: i
         ax.scatter([x], [y], s=(r * 72 / dpi) ** 2 * math.pi, color=colour, edgecolor="white", linewidth=0.5,
                    zorder=5)
         left = pos[n][0] == 0
-        text = m.fit(labels[n], size, (x_left - margin - pad) if left else (width - margin - x_right - pad))
-        t = ax.text(x - pad if left else x + pad, y, text, ha="right" if left else "left", va="center",
+        off = pad + r
+        text = m.fit(labels[n], size, (x_left - margin - off) if left else (width - margin - x_right - off))
+        t = ax.text(x - off if left else x + off, y, text, ha="right" if left else "left", va="center",
                     fontsize=size, color="#111111", zorder=6)
         t.set_gid(LABEL_GID)
     for x, y, text in lay.headings():
@@ -265,7 +267,7 @@ def figure(G: nx.Graph, width: int | None = None, height: int | None = None, dpi
         kinds = [k for k in KIND_ORDER if any(d.get("kind") == k and d.get("role") == "subject"
                                              for _, d in G.nodes(data=True))]
         kh = [Line2D([], [], marker="o", linestyle="", color=KIND_COLOURS[k], markersize=7) for k in kinds]
-        blocks = _edge_blocks(G) + [("Left column (right column coloured by group)", kh,
+        blocks = _edge_blocks(G) + [("Left column: kind", kh,
                                      [KIND_HEADINGS[k] for k in kinds])]
     bottom = _legends(fig, blocks, width, margin, legend_pt, dpi) + _px(18, dpi)
     if projection:

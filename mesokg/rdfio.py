@@ -67,7 +67,7 @@ def serialize(quads, fmt: str) -> bytes:
     """Serialise triples or quads in one of :data:`FORMATS` (graph names dropped for triple formats)."""
     rdf_fmt = FORMATS[format_name(fmt)][0]
     items = list(quads)
-    if not rdf_fmt.supports_datasets:
+    if rdf_fmt not in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):  # only these keep graph names
         items = [ox.Triple(q.subject, q.predicate, q.object) if isinstance(q, ox.Quad) else q for q in items]
     prefixes = {"mk": MK, "mkd": MKD, "owl": "http://www.w3.org/2002/07/owl#",
                 "rdfs": "http://www.w3.org/2000/01/rdf-schema#",

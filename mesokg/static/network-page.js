@@ -49,7 +49,7 @@
     elements: data.elements,
     layout: { name: "preset", fit: true, padding: 40 },
     style: styles,
-    minZoom: 0.05, maxZoom: 6, wheelSensitivity: 0.3,
+    minZoom: 0.05, maxZoom: 6,
     boxSelectionEnabled: false
   });
   window.mesokgCy = cy;
