@@ -39,9 +39,11 @@ class LazyGroup(click.Group):
         try:
             return getattr(importlib.import_module(mod), attr)
         except (ImportError, AttributeError) as e:  # a command whose module is missing
+            reason = str(e)
+
             @click.command(name=name, help=COMMANDS[name][1])
             def missing():
-                raise click.ClickException(f"command {name} is unavailable: {e}")
+                raise click.ClickException(f"command {name} is unavailable: {reason}")
 
             return missing
 
