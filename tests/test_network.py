@@ -116,13 +116,9 @@ def store(request):
 
 
 @functools.lru_cache(maxsize=None)
-def _cached_network(store_id: int, store, view: str) -> nx.Graph:
-    return net.build_network(store, view)
-
-
 def network(store, view: str) -> nx.Graph:
     """Built once per store and view (tests must not modify the result)."""
-    return _cached_network(id(store), store, view)
+    return net.build_network(store, view)
 
 
 def sparql_rows(store, view: str) -> list[dict]:
@@ -141,10 +137,6 @@ def expected_edges(rows: list[dict]) -> dict[tuple[str, str], dict]:
     return {k: {"claims": set(cs), "sources": sources[k], "best": min(int(c["rank"]) for c in cs.values()),
                 "polarities": {c["polarity"].rsplit("/", 1)[-1].lower() for c in cs.values()}}
             for k, cs in claims.items()}
-
-
-def shareable(d: dict) -> dict:
-    return {k: v for k, v in d.items()}
 
 
 # ---------------------------------------------------------------------------------------------
