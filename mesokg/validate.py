@@ -251,7 +251,7 @@ def validate(data_graph: rdflib.Graph, shapes_path=None, ontology_graph=None) ->
 
     conforms, rg, _text = pyshacl.validate(
         data, shacl_graph=sg, inference="none", advanced=True, allow_warnings=True,
-        abort_on_first=False, meta_shacl=False, debug=False)
+        abort_on_first=False, meta_shacl=False, debug=False, inplace=True)
 
     memo: dict = {}
     results = []

@@ -1,0 +1,104 @@
+"""``mesokg serve`` and :func:`run_serve`, the plain function behind it."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from ..errors import MesokgError
+from ..options import store_option
+from .config import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_MEMORY,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    ServeConfig,
+    default_workers,
+)
+
+
+def load_store(store_path: str | None):
+    """The graph to serve, in memory: the built dataset, or a copy of an on-disk store.
+
+    Returns ``(pyoxigraph.Store, quads)``. An on-disk store is opened read-only and copied, so
+    workers never share a database handle across a fork.
+    """
+    import pyoxigraph as ox
+
+    from ..store import open_store
+
+    if store_path:
+        disk = open_store(path=store_path, read_only=True)
+        try:
+            quads = disk.quads()
+        finally:
+            disk.close()
+    else:
+        from ..dataset import dataset_quads
+
+        quads = dataset_quads()
+    store = ox.Store()
+    store.extend(quads)
+    return store, quads
+
+
+def run_serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, store_path: str | None = None,
+              timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, max_body: int = DEFAULT_MAX_BODY,
+              workers: int | None = None, cors: tuple[str, ...] | list[str] = (),
+              max_memory: int = DEFAULT_MAX_MEMORY, access_log: bool = False) -> None:
+    """Load the graph, start the workers and serve HTTP on ``host:port`` until interrupted.
+
+    The default host is 127.0.0.1: only this machine can connect unless ``host`` says otherwise.
+    """
+    import uvicorn
+
+    from .app import Backend, create_app
+
+    config = ServeConfig(host=host, port=port, store_path=store_path, timeout=timeout, max_rows=max_rows,
+                         max_body=max_body, workers=workers or default_workers(), cors=tuple(cors),
+                         max_memory=max_memory, access_log=access_log).check()
+    store, quads = load_store(store_path)
+    backend = Backend(config, store, quads)  # forks the zygote: no thread may run before this
+    del store
+    app = create_app(config, backend)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"mesokg serve: http://{shown}:{port}/  (SPARQL endpoint /sparql; {len(quads)} quads; "
+          f"{config.workers} workers; time limit {config.timeout:g} s; at most {config.max_rows} rows)",
+          file=sys.stderr, flush=True)
+    if not config.loopback:
+        print("mesokg serve: warning: listening beyond this machine; anyone who can reach it can query it",
+              file=sys.stderr, flush=True)
+    logging.getLogger("mesokg.serve").setLevel(logging.INFO)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=access_log, server_header=False,
+                proxy_headers=False, limit_concurrency=1000, timeout_keep_alive=15, lifespan="on")
+
+
+@click.command("serve")
+@click.option("--host", default=DEFAULT_HOST, show_default=True,
+              help="Address to listen on; anything but a loopback address exposes the endpoint to the network.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int, help="TCP port.")
+@store_option
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=float, metavar="S",
+              help="Seconds a query may run; a longer one is stopped and its client gets HTTP 503.")
+@click.option("--max-rows", default=DEFAULT_MAX_ROWS, show_default=True, type=int, metavar="N",
+              help="Rows (or triples) per response; more are cut off and X-Mesokg-Truncated is set.")
+@click.option("--max-body", default=DEFAULT_MAX_BODY, show_default=True, type=int, metavar="BYTES",
+              help="Largest request body (or query in a URL); larger ones get HTTP 413.")
+@click.option("--workers", default=None, type=int, metavar="N",
+              help="Worker processes answering queries [default: number of cores, at least 2].")
+@click.option("--cors", multiple=True, metavar="ORIGIN",
+              help="Let web pages from ORIGIN (e.g. https://example.org, or *) query the endpoint; repeatable.")
+@click.option("--max-memory", default=DEFAULT_MAX_MEMORY, show_default=True, type=int, metavar="MIB",
+              help="Address space a worker may use (0: no limit); a query that needs more is stopped.")
+@click.option("--access-log", is_flag=True, help="Log every request to stderr.")
+def serve_cmd(host, port, store_path, timeout, max_rows, max_body, workers, cors, max_memory, access_log):
+    """Serve a read-only SPARQL 1.1 endpoint with a query page (http://127.0.0.1:8000/ by default)."""
+    try:
+        run_serve(host=host, port=port, store_path=store_path, timeout=timeout, max_rows=max_rows,
+                  max_body=max_body, workers=workers, cors=cors, max_memory=max_memory, access_log=access_log)
+    except OSError as e:  # e.g. the port is taken
+        raise MesokgError(f"cannot serve on {host}:{port}: {e.strerror or e}") from None
