@@ -6,7 +6,6 @@ Routes:
 - ``GET /queries``: the saved queries with their metadata (JSON);
 - ``GET /queries/NAME?param=value``: run a saved query; parameters are type-checked (400 otherwise);
 - ``GET /graph``: the whole dataset in an RDF format (``Accept`` or ``?format=``);
-- ``GET /network/VIEW``: a network view as Cytoscape.js elements (for the page);
 - ``GET /healthz``: liveness; ``GET /``: the query page; ``/static/…``: its files.
 
 Every error is one message in JSON (or plain text when the client accepts only text), never a
@@ -95,7 +94,6 @@ class Backend:
         self.zygote = Zygote(store, config.max_memory)
         self.pool: WorkerPool | None = None
         self._graph_cache: dict[str, bytes] = {}
-        self._network_cache: dict[str, bytes] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def start(self) -> None:
@@ -117,17 +115,6 @@ class Backend:
             if fmt not in self._graph_cache:
                 self._graph_cache[fmt] = await asyncio.to_thread(_serialize_dataset, self.quads, fmt)
         return self._graph_cache[fmt]
-
-    async def network(self, view: str) -> tuple:
-        """A network view's page data (built once per view, by a worker)."""
-        async with self._lock("network:" + view):
-            if view not in self._network_cache:
-                assert self.pool is not None
-                reply = await self.pool.run(("network", view), timeout=max(self.config.timeout, 60.0))
-                if reply[0] != "ok":
-                    return reply
-                self._network_cache[view] = reply[2]
-        return ("ok", "application/json", self._network_cache[view], {})
 
 
 def _serialize_dataset(quads: list[ox.Quad], fmt: str) -> bytes:
@@ -284,15 +271,6 @@ async def graph(request: Request) -> Response:
     return Response(body, headers=headers, media_type=media_type(media))
 
 
-async def network(request: Request) -> Response:
-    backend = _backend(request)
-    try:
-        reply = await backend.network(request.path_params["view"])
-    except PoolError as e:
-        return error_response(request, e.status, e.message)
-    return _reply_response(request, reply, backend.config.max_rows)
-
-
 async def healthz(request: Request) -> Response:
     backend = _backend(request)
     pool = backend.pool
@@ -316,8 +294,11 @@ async def cytoscape_js(request: Request) -> Response:
 
 def render_page(config: ServeConfig) -> bytes:
     """The query page, with its settings inlined as JSON data (not as script)."""
+    from ..network_style import FALLBACK_COLOUR, KIND_COLOURS, LEVEL_COLOURS
+
     settings = {"endpoint": "/sparql", "prefixes": PREFIXES, "version": __version__, "timeout": config.timeout,
-                "maxRows": config.max_rows, "defaultQuery": DEFAULT_QUERY}
+                "maxRows": config.max_rows, "defaultQuery": DEFAULT_QUERY,
+                "style": {"levels": LEVEL_COLOURS, "kinds": KIND_COLOURS, "fallback": FALLBACK_COLOUR}}
     data = json.dumps(settings, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
     template = (STATIC / "index.html").read_text(encoding="utf-8")
     return template.replace("__SETTINGS__", data).replace("__VERSION__", html.escape(__version__)).encode("utf-8")
@@ -387,7 +368,6 @@ def create_app(config: ServeConfig, backend: Backend) -> Starlette:
         Route("/queries", queries),
         Route("/queries/{name}", saved_query),
         Route("/graph", graph),
-        Route("/network/{view}", network),
         Route("/healthz", healthz),
         Route("/static/vendor/cytoscape.min.js", cytoscape_js),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

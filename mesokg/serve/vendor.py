@@ -10,6 +10,7 @@ package serves the query page with no internet and no ``node_modules``::
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -104,7 +105,10 @@ def vendor(node_modules: str | Path = "node_modules") -> list[Path]:
             "`npm install && python -m mesokg.serve.vendor`. The query page of `mesokg serve` loads it from\n"
             "here, so it works offline and the installed package needs no node_modules.\n")
     write_atomic(VENDOR / "README", note.encode("utf-8"))
-    return [*written, VENDOR / "yasgui.LICENSE", VENDOR / "README"]
+    written += [VENDOR / "yasgui.LICENSE", VENDOR / "README"]
+    for p in written:
+        os.chmod(p, 0o644)
+    return written
 
 
 if __name__ == "__main__":  # python -m mesokg.serve.vendor [NODE_MODULES]

@@ -6,7 +6,6 @@ Requests and replies are small tuples (pickled by :mod:`.pool`):
   where ``substitutions`` maps variable names to terms written in N-Triples, the formats are names
   (``json``, ``xml``, ``csv``, ``tsv`` / ``turtle``, ``nt``, ``jsonld``, ``xml``) or ``None`` when
   the client accepts none, and the graph lists hold IRIs (``None``: the store's own dataset);
-- ``("network", view)``: the network page data of a view (Cytoscape.js elements and style), as JSON;
 - ``("ping",)``.
 
 Replies: ``("ok", media_type, body, info)`` with ``info = {"kind", "count", "truncated"}``, or
@@ -133,45 +132,12 @@ def run_query(store: ox.Store, req: tuple) -> tuple:
         return ("error", 400, f"the query failed: {_first_line(e)}")
 
 
-class _WorkerStore:
-    """The small store interface :mod:`mesokg.network` needs, over a worker's ``pyoxigraph.Store``."""
-
-    def __init__(self, store: ox.Store):
-        self._s = store
-
-    def query(self, sparql: str, substitutions: dict | None = None, *, check: bool = True):
-        from ..sparql import QueryResult
-
-        return QueryResult.from_oxigraph(self._s.query(sparql, use_default_graph_as_union=True,
-                                                       substitutions=substitutions or None))
-
-
-def run_network(store: ox.Store, view: str) -> tuple:
-    """Build the network of ``view`` and return the interactive page's data as JSON."""
-    try:
-        from ..network import build_network
-        from ..network_html import page_data
-
-        G = build_network(_WorkerStore(store), view)
-        doc = page_data(G)
-        doc["title"] = G.graph.get("title", view)
-        doc["view"] = view
-        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return ("ok", "application/json", body, {"kind": "network", "count": G.number_of_edges(), "truncated": False})
-    except MesokgError as e:
-        return ("error", 404, str(e))
-    except ImportError as e:
-        return ("error", 501, f"networks are unavailable: {_first_line(e)}")
-
-
 def handle(store: ox.Store, req: tuple) -> tuple:
     """Answer one request; never raises."""
     try:
         kind = req[0]
         if kind == "query":
             return run_query(store, req)
-        if kind == "network":
-            return run_network(store, req[1])
         if kind == "ping":
             return ("ok", "text/plain", b"pong", {"kind": "ping", "count": 0, "truncated": False})
         return ("error", 500, f"unknown worker request {kind!r}")
