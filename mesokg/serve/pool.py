@@ -161,7 +161,7 @@ class Zygote:
             os.waitpid(self.pid, 0)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     pid: int
     reader: asyncio.StreamReader
