@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import networkx as nx
@@ -34,14 +34,28 @@ QUERY_DIR = Path(__file__).resolve().with_name("network_queries")
 
 #: aggregate polarities of an edge, in the order legends list them
 POLARITIES = ("supports", "refutes", "mixed", "conflicting", "insufficient")
-_CLAIM_POLARITY = {MK + "Supports": "supports", MK + "Refutes": "refutes", MK + "Mixed": "mixed",
-                   MK + "Insufficient": "insufficient"}
+_CLAIM_POLARITY = {
+    MK + "Supports": "supports",
+    MK + "Refutes": "refutes",
+    MK + "Mixed": "mixed",
+    MK + "Insufficient": "insufficient",
+}
 #: node kinds by root class; a formulation is a substance subclass shown as its own kind
-_ROOT_KIND = {MK + "Substance": "substance", MK + "Procedure": "procedure", MK + "Technique": "technique",
-              MK + "Indication": "indication", MK + "AdverseEvent": "adverse-event", MK + "Mechanism": "mechanism"}
+_ROOT_KIND = {
+    MK + "Substance": "substance",
+    MK + "Procedure": "procedure",
+    MK + "Technique": "technique",
+    MK + "Indication": "indication",
+    MK + "AdverseEvent": "adverse-event",
+    MK + "Mechanism": "mechanism",
+}
 SUBJECT_ROOTS = (MK + "Substance", MK + "Procedure", MK + "Technique")
-_CURIE_PREFIXES = (("http://id.nlm.nih.gov/mesh/", "MESH:"), ("https://id.nlm.nih.gov/mesh/", "MESH:"),
-                   ("http://identifiers.org/mesh/", "MESH:"), ("https://identifiers.org/mesh/", "MESH:"))
+_CURIE_PREFIXES = (
+    ("http://id.nlm.nih.gov/mesh/", "MESH:"),
+    ("https://id.nlm.nih.gov/mesh/", "MESH:"),
+    ("http://identifiers.org/mesh/", "MESH:"),
+    ("https://identifiers.org/mesh/", "MESH:"),
+)
 _OBO = re.compile(r"^https?://purl\.obolibrary\.org/obo/([A-Za-z]+)_(\w+)$")
 
 
@@ -58,23 +72,52 @@ class View:
     projection: bool = False
 
 
-VIEWS: dict[str, View] = {v.name: v for v in (
-    View("substance-indication", "claims-substance-indication",
-         "Substances and procedures and the indications they are used for", "substances and procedures",
-         "indications", True),
-    View("technique-indication", "claims-technique-indication",
-         "Techniques and procedures and the indications they are used for", "techniques and procedures",
-         "indications", True),
-    View("substance-adverse-event", "claims-substance-adverse-event",
-         "Substances and procedures and the adverse events reported after them", "substances and procedures",
-         "adverse events", False),
-    View("substance-mechanism", "claims-substance-mechanism",
-         "Substances and the mechanisms they are held to act by", "substances and procedures", "mechanisms",
-         False),
-    View("projection", "claims-substance-indication",
-         "Substances that share indications (edge weight: number of shared indications)", "substances",
-         "substances", True, projection=True),
-)}
+VIEWS: dict[str, View] = {
+    v.name: v
+    for v in (
+        View(
+            "substance-indication",
+            "claims-substance-indication",
+            "Substances and procedures and the indications they are used for",
+            "substances and procedures",
+            "indications",
+            True,
+        ),
+        View(
+            "technique-indication",
+            "claims-technique-indication",
+            "Techniques and procedures and the indications they are used for",
+            "techniques and procedures",
+            "indications",
+            True,
+        ),
+        View(
+            "substance-adverse-event",
+            "claims-substance-adverse-event",
+            "Substances and procedures and the adverse events reported after them",
+            "substances and procedures",
+            "adverse events",
+            False,
+        ),
+        View(
+            "substance-mechanism",
+            "claims-substance-mechanism",
+            "Substances and the mechanisms they are held to act by",
+            "substances and procedures",
+            "mechanisms",
+            False,
+        ),
+        View(
+            "projection",
+            "claims-substance-indication",
+            "Substances that share indications (edge weight: number of shared indications)",
+            "substances",
+            "substances",
+            True,
+            projection=True,
+        ),
+    )
+}
 
 
 def local_name(iri: str) -> str:
@@ -99,7 +142,7 @@ def compact_id(iri: str) -> str:
         return f"{m.group(1)}:{m.group(2)}"
     for base, prefix in _CURIE_PREFIXES:
         if iri.startswith(base):
-            return prefix + iri[len(base):]
+            return prefix + iri[len(base) :]
     return iri
 
 
@@ -107,7 +150,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_query(name: str) -> str:
     """The text of ``network_queries/<name>.rq``."""
     return (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
@@ -248,8 +291,14 @@ class Filters:
         return not (self.areas or self.classes or self.min_rank or self.polarity)
 
 
-def make_filters(vocab: Vocabulary, view: View, area=(), substance_class=(), min_level: str | None = None,
-                 polarity: str | None = None) -> Filters:
+def make_filters(
+    vocab: Vocabulary,
+    view: View,
+    area=(),
+    substance_class=(),
+    min_level: str | None = None,
+    polarity: str | None = None,
+) -> Filters:
     """Check user-given filter values against the graph's vocabulary; one-line errors otherwise."""
     areas = tuple(area or ())
     if areas and not view.indications:
@@ -259,9 +308,15 @@ def make_filters(vocab: Vocabulary, view: View, area=(), substance_class=(), min
     notation, rank = vocab.resolve_level(min_level) if min_level else (None, None)
     if polarity is not None and polarity.lower() not in POLARITIES:
         raise InputError(f"unknown polarity {polarity!r}: use one of {', '.join(POLARITIES)}")
-    return Filters(areas=area_iris, area_labels=tuple(vocab.areas[a] for a in area_iris),
-                   classes=class_iris, class_labels=tuple(vocab.classes[c] for c in class_iris),
-                   min_level=notation, min_rank=rank, polarity=polarity.lower() if polarity else None)
+    return Filters(
+        areas=area_iris,
+        area_labels=tuple(vocab.areas[a] for a in area_iris),
+        classes=class_iris,
+        class_labels=tuple(vocab.classes[c] for c in class_iris),
+        min_level=notation,
+        min_rank=rank,
+        polarity=polarity.lower() if polarity else None,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,8 +408,13 @@ def node_table(store, vocab: Vocabulary) -> dict[str, dict]:
             kind = "formulation"
         area = sorted(areas.get(n, []))
         area_iri = area[0] if area else ""
-        itype = ("cosmetic" if MK + "CosmeticIndication" in all_classes
-                 else "medical" if MK + "MedicalIndication" in all_classes else "")
+        itype = (
+            "cosmetic"
+            if MK + "CosmeticIndication" in all_classes
+            else "medical"
+            if MK + "MedicalIndication" in all_classes
+            else ""
+        )
         class_label = vocab.classes.get(cls, local_name(cls))
         area_label = vocab.areas.get(area_iri, local_name(area_iri)) if area_iri else ""
         table[n] = {
@@ -374,8 +434,19 @@ def node_table(store, vocab: Vocabulary) -> dict[str, dict]:
 
 
 def _fallback_node(iri: str) -> dict:
-    return {"label": local_name(iri), "kind": "other", "class": "", "class_label": "", "classes": "",
-            "category": "", "area": "", "area_label": "", "indication_type": "", "external_ids": "", "iri": iri}
+    return {
+        "label": local_name(iri),
+        "kind": "other",
+        "class": "",
+        "class_label": "",
+        "classes": "",
+        "category": "",
+        "area": "",
+        "area_label": "",
+        "indication_type": "",
+        "external_ids": "",
+        "iri": iri,
+    }
 
 
 def claim_rows(store, view: View | str) -> list[dict]:
@@ -398,8 +469,9 @@ def bipartite_network(rows: list[dict], nodes: dict[str, dict]) -> nx.DiGraph:
             attrs = dict(nodes.get(n) or _fallback_node(n))
             attrs["role"] = role
             G.add_node(n, **attrs)
-    for (s, o), attrs in sorted(edges.items(), key=lambda kv: (G.nodes[kv[0][0]]["label"].lower(),
-                                                                G.nodes[kv[0][1]]["label"].lower())):
+    for (s, o), attrs in sorted(
+        edges.items(), key=lambda kv: (G.nodes[kv[0][0]]["label"].lower(), G.nodes[kv[0][1]]["label"].lower())
+    ):
         G.add_edge(s, o, **attrs)
     return G
 
@@ -442,7 +514,7 @@ def project(G: nx.DiGraph, kinds: tuple[str, ...] = ("substance", "formulation")
     subjects = [n for n, d in G.nodes(data=True) if d.get("role") == "subject" and d.get("kind") in kinds]
     targets = {n: set(G.successors(n)) for n in subjects}
     for a_i, a in enumerate(subjects):
-        for b in subjects[a_i + 1:]:
+        for b in subjects[a_i + 1 :]:
             shared = targets[a] & targets[b]
             if not shared:
                 continue
@@ -450,13 +522,25 @@ def project(G: nx.DiGraph, kinds: tuple[str, ...] = ("substance", "formulation")
                 if n not in P:
                     P.add_node(n, **G.nodes[n])
             names = sorted(shared, key=lambda i: G.nodes[i]["label"].lower())
-            P.add_edge(a, b, weight=float(len(shared)), shared=len(shared),
-                       shared_labels=" | ".join(G.nodes[i]["label"] for i in names), shared_ids=" ".join(names))
+            P.add_edge(
+                a,
+                b,
+                weight=float(len(shared)),
+                shared=len(shared),
+                shared_labels=" | ".join(G.nodes[i]["label"] for i in names),
+                shared_ids=" ".join(names),
+            )
     return P
 
 
-def build_network(store, view: str | View = "substance-indication", filters: Filters | None = None,
-                  *, stats: bool = True, vocab: Vocabulary | None = None) -> nx.Graph:
+def build_network(
+    store,
+    view: str | View = "substance-indication",
+    filters: Filters | None = None,
+    *,
+    stats: bool = True,
+    vocab: Vocabulary | None = None,
+) -> nx.Graph:
     """Build the network of ``view`` from the graph in ``store``, filtered, with per-node stats.
 
     Bipartite views give a :class:`networkx.DiGraph` (subject → object); ``projection`` gives an

@@ -21,19 +21,29 @@ from .network_layout import circular_layout, layered_layout
 from .rdfio import write_atomic
 
 #: file suffix -> format name
-SUFFIXES = {".png": "png", ".svg": "svg", ".html": "html", ".htm": "html", ".graphml": "graphml",
-            ".gexf": "gexf", ".json": "json", ".csv": "csv"}
+SUFFIXES = {
+    ".png": "png",
+    ".svg": "svg",
+    ".html": "html",
+    ".htm": "html",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+    ".json": "json",
+    ".csv": "csv",
+}
 
 COLUMN_GAP = 720.0  # px between the two columns of the interactive page
-ROW_GAP = 26.0  # px between rows
+ROW_GAP = 24.0  # px between rows
 
 
 def format_for(path: str | Path) -> str:
     """The output format for a file name, or a one-line error naming the suffixes."""
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(f"{path}: unknown output suffix {suffix or '(none)'!r}: use one of "
-                         + ", ".join(s for s in SUFFIXES if s != ".htm"))
+        raise InputError(
+            f"{path}: unknown output suffix {suffix or '(none)'!r}: use one of "
+            + ", ".join(s for s in SUFFIXES if s != ".htm")
+        )
     return SUFFIXES[suffix]
 
 
@@ -72,10 +82,16 @@ def cytoscape(G: nx.Graph, with_positions: bool = True) -> dict:
         if n in pos:
             el["position"] = {"x": round(pos[n][0], 2), "y": round(pos[n][1], 2)}
         nodes.append(el)
-    edges = [{"data": {"id": f"e{i}", "source": str(s), "target": str(t), **d}}
-             for i, (s, t, d) in enumerate(G.edges(data=True))]
-    return {"data": dict(G.graph), "directed": G.is_directed(), "multigraph": G.is_multigraph(),
-            "elements": {"nodes": nodes, "edges": edges}}
+    edges = [
+        {"data": {"id": f"e{i}", "source": str(s), "target": str(t), **d}}
+        for i, (s, t, d) in enumerate(G.edges(data=True))
+    ]
+    return {
+        "data": dict(G.graph),
+        "directed": G.is_directed(),
+        "multigraph": G.is_multigraph(),
+        "elements": {"nodes": nodes, "edges": edges},
+    }
 
 
 def cytoscape_json(G: nx.Graph) -> bytes:
@@ -96,8 +112,9 @@ def csv_edges(G: nx.Graph) -> bytes:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["source", "source_label", "target", "target_label", *keys])
     for s, t, d in G.edges(data=True):
-        w.writerow([s, G.nodes[s].get("label", s), t, G.nodes[t].get("label", t),
-                    *(_csv_value(d.get(k, "")) for k in keys)])
+        w.writerow(
+            [s, G.nodes[s].get("label", s), t, G.nodes[t].get("label", t), *(_csv_value(d.get(k, "")) for k in keys)]
+        )
     return buf.getvalue().encode("utf-8")
 
 
@@ -107,8 +124,15 @@ def _csv_value(v) -> str:
     return str(v)
 
 
-def export(G: nx.Graph, fmt: str, *, width: int | None = None, height: int | None = None, dpi: float = 100,
-           title: str | None = None) -> bytes:
+def export(
+    G: nx.Graph,
+    fmt: str,
+    *,
+    width: int | None = None,
+    height: int | None = None,
+    dpi: float = 100,
+    title: str | None = None,
+) -> bytes:
     """The network in ``fmt`` (png, svg, html, graphml, gexf, json, csv) as bytes."""
     if fmt in ("png", "svg"):
         from .network_render import render

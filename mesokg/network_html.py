@@ -61,10 +61,17 @@ def page_data(G: nx.Graph) -> dict:
             el["data"]["column_group"] = lay.group_of.get(el["data"]["id"], "")
     edges = [d for _, _, d in G.edges(data=True)]
     levels = sorted({(d["level_rank"], d["level"]) for d in edges if "level_rank" in d})
-    areas = sorted({(d.get("area"), d.get("area_label")) for n, d in G.nodes(data=True)
-                    if d.get("role") == "object" and d.get("area")}, key=lambda a: a[1].lower())
-    kinds = [k for k in KIND_ORDER if any(d.get("kind") == k and d.get("role") == "subject"
-                                         for _, d in G.nodes(data=True))]
+    areas = sorted(
+        {
+            (d.get("area"), d.get("area_label"))
+            for n, d in G.nodes(data=True)
+            if d.get("role") == "object" and d.get("area")
+        },
+        key=lambda a: a[1].lower(),
+    )
+    kinds = [
+        k for k in KIND_ORDER if any(d.get("kind") == k and d.get("role") == "subject" for _, d in G.nodes(data=True))
+    ]
     return {
         "projection": projection,
         "elements": doc["elements"],
@@ -75,7 +82,9 @@ def page_data(G: nx.Graph) -> dict:
         "groupList": groups,
         "maxWeight": max([d.get("weight", 1) for d in edges] + [1]) if projection else 1,
         "style": {
-            "levels": LEVEL_COLOURS, "fallback": FALLBACK_COLOUR, "kinds": KIND_COLOURS,
+            "levels": LEVEL_COLOURS,
+            "fallback": FALLBACK_COLOUR,
+            "kinds": KIND_COLOURS,
             "groups": {g: GROUP_PALETTE[i % len(GROUP_PALETTE)] for i, g in enumerate(groups)},
             "palette": list(GROUP_PALETTE),
             "polarity": {p: list(v) for p, v in POLARITY_CSS.items()},
@@ -111,9 +120,11 @@ def vendor(node_modules: str | Path = "node_modules") -> list[Path]:
         write_atomic(target, (base / src).read_bytes())
         readable(target)
         written.append(target)
-    note = (f"Cytoscape.js {version} (MIT licence, see cytoscape.LICENSE), copied from the npm package pinned in\n"
-            "package.json by `npm install && python -m mesokg.network_html vendor`. It is inlined into the\n"
-            "interactive network pages, so they work offline and the wheel needs no node_modules.\n")
+    note = (
+        f"Cytoscape.js {version} (MIT licence, see cytoscape.LICENSE), copied from the npm package pinned in\n"
+        "package.json by `npm install && python -m mesokg.network_html vendor`. It is inlined into the\n"
+        "interactive network pages, so they work offline and the wheel needs no node_modules.\n"
+    )
     write_atomic(VENDOR / "README", note.encode("utf-8"))
     readable(VENDOR / "README")
     return [*written, VENDOR / "README"]

@@ -13,11 +13,17 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-KIND_ORDER = ("substance", "formulation", "procedure", "technique", "indication", "adverse-event", "mechanism",
-              "other")
-KIND_HEADINGS = {"substance": "substances", "formulation": "formulations", "procedure": "procedures",
-                 "technique": "techniques", "indication": "indications", "adverse-event": "adverse events",
-                 "mechanism": "mechanisms", "other": "other"}
+KIND_ORDER = ("substance", "formulation", "procedure", "technique", "indication", "adverse-event", "mechanism", "other")
+KIND_HEADINGS = {
+    "substance": "substances",
+    "formulation": "formulations",
+    "procedure": "procedures",
+    "technique": "techniques",
+    "indication": "indications",
+    "adverse-event": "adverse events",
+    "mechanism": "mechanisms",
+    "other": "other",
+}
 
 
 @dataclass
@@ -76,7 +82,7 @@ def _subject_group(d: dict) -> str:
 
 def _group_order(groups: set[str]) -> list[str]:
     order = [KIND_HEADINGS[k] for k in KIND_ORDER]
-    return sorted(groups, key=lambda g: (order.index(g) if g in order else len(order), g == "other", g.lower()))
+    return sorted(groups, key=lambda g: (g == "other", order.index(g) if g in order else len(order), g.lower()))
 
 
 def layered_layout(G: nx.Graph, sweeps: int = 6) -> Layered:

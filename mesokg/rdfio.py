@@ -96,6 +96,14 @@ def atomic_writer(path: str | os.PathLike) -> Iterator[object]:
     except OSError as e:
         raise MesokgError(f"{p}: cannot write here ({e.strerror}); choose a writable path") from None
     try:
+        # mkstemp makes owner-only files; give the result the mode a plain open() would (or keep the old one)
+        try:
+            mode = p.stat().st_mode & 0o777
+        except OSError:
+            mask = os.umask(0)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()

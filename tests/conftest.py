@@ -6,6 +6,7 @@ are started by the tests on 127.0.0.1 and stopped after.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import shutil
@@ -108,3 +109,47 @@ def run_cli(*args: str, input: str | None = None, timeout: float = 300, env: dic
     exe = shutil.which("mesokg", path=str(BIN)) or "mesokg"
     return subprocess.run([exe, *args], capture_output=True, text=True, input=input, timeout=timeout,
                           env={**os.environ, **(env or {})}, cwd=cwd)
+
+
+@contextlib.contextmanager
+def serving(*args: str, timeout: float = 180.0):
+    """Run ``mesokg serve ARGS`` on a free 127.0.0.1 port until /healthz answers; yield (base URL, process).
+
+    The server is stopped (SIGTERM, then SIGKILL) on exit; its output is shown if it fails to start.
+    """
+    port = free_port()
+    exe = shutil.which("mesokg", path=str(BIN)) or "mesokg"
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([exe, "serve", "--port", str(port), *args], stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    log.seek(0)
+                    out = log.read().decode("utf-8", "replace")[-3000:]
+                    raise RuntimeError(f"mesokg serve {' '.join(args)} did not start:\n{out}") from None
+                time.sleep(0.1)
+        yield base, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def mesokg_server(dataset):
+    """``mesokg serve`` with its default settings on 127.0.0.1; yields the base URL.
+
+    Depends on ``dataset`` so the reasoning cache the server reads is filled first.
+    """
+    with serving() as (base, _):
+        yield base

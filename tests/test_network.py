@@ -35,8 +35,14 @@ MK = "https://w3id.org/mesokg/"
 MKD = "https://w3id.org/mesokg/id/"
 BIPARTITE = ["substance-indication", "technique-indication", "substance-adverse-event", "substance-mechanism"]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 FIXTURE = """
 @prefix mk:   <https://w3id.org/mesokg/> .
@@ -105,8 +111,10 @@ def fixture_store():
 
     s = OxigraphStore()
     s.add(parse_file(paths.ontology_file()))
-    s.add(ox.Quad(t.subject, t.predicate, t.object, GRAPH_CURATED)
-          for t in ox.parse(FIXTURE.encode(), format=ox.RdfFormat.TURTLE))
+    s.add(
+        ox.Quad(t.subject, t.predicate, t.object, GRAPH_CURATED)
+        for t in ox.parse(FIXTURE.encode(), format=ox.RdfFormat.TURTLE)
+    )
     return s
 
 
@@ -115,7 +123,7 @@ def store(request):
     return request.getfixturevalue("fixture_store" if request.param == "fixture" else "memory_store")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def network(store, view: str) -> nx.Graph:
     """Built once per store and view (tests must not modify the result)."""
     return net.build_network(store, view)
@@ -134,9 +142,15 @@ def expected_edges(rows: list[dict]) -> dict[tuple[str, str], dict]:
         claims[(r["subject"], r["object"])][r["claim"]] = r
         if "source" in r:
             sources[(r["subject"], r["object"])].add(r["source"])
-    return {k: {"claims": set(cs), "sources": sources[k], "best": min(int(c["rank"]) for c in cs.values()),
-                "polarities": {c["polarity"].rsplit("/", 1)[-1].lower() for c in cs.values()}}
-            for k, cs in claims.items()}
+    return {
+        k: {
+            "claims": set(cs),
+            "sources": sources[k],
+            "best": min(int(c["rank"]) for c in cs.values()),
+            "polarities": {c["polarity"].rsplit("/", 1)[-1].lower() for c in cs.values()},
+        }
+        for k, cs in claims.items()
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,9 +179,13 @@ def test_edges_equal_the_sparql_results(store, view):
 
 
 def test_edge_levels_match_the_graph(store):
-    levels = {r["notation"]: int(r["rank"]) for r in store.query(
-        "PREFIX mk: <https://w3id.org/mesokg/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-        "SELECT ?notation ?rank WHERE { ?l a mk:EvidenceLevel ; skos:notation ?notation ; mk:rank ?rank }").dicts()}
+    levels = {
+        r["notation"]: int(r["rank"])
+        for r in store.query(
+            "PREFIX mk: <https://w3id.org/mesokg/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+            "SELECT ?notation ?rank WHERE { ?l a mk:EvidenceLevel ; skos:notation ?notation ; mk:rank ?rank }"
+        ).dicts()
+    }
     for view in BIPARTITE:
         for _, _, d in network(store, view).edges(data=True):
             assert levels[d["level"]] == d["level_rank"]
@@ -181,8 +199,12 @@ def test_projection_links_substances_that_share_indications(store):
         if kinds[r["subject"]] in ("substance", "formulation"):
             objects[r["subject"]].add(r["object"])
     subs = sorted(objects)
-    expected = {frozenset((a, b)): len(objects[a] & objects[b]) for i, a in enumerate(subs) for b in subs[i + 1:]
-                if objects[a] & objects[b]}
+    expected = {
+        frozenset((a, b)): len(objects[a] & objects[b])
+        for i, a in enumerate(subs)
+        for b in subs[i + 1 :]
+        if objects[a] & objects[b]
+    }
     P = network(store, "projection")
     assert {frozenset(e) for e in P.edges} == set(expected)
     for a, b, d in P.edges(data=True):
@@ -203,22 +225,40 @@ def test_fixture_aggregates_as_documented(fixture_store):
     n = G.nodes[MKD + "t-drug"]
     assert (n["kind"], n["class"], n["external_ids"]) == ("substance", "Drug", "MESH:D000001")
     assert G.nodes[MKD + "t-cocktail"]["kind"] == "formulation"
-    assert G.nodes[MKD + "t-prp"]["classes"].split() == ["AutologousProduct", "GrowthFactorOrAutologousProduct",
-                                                         "Substance"]
+    assert G.nodes[MKD + "t-prp"]["classes"].split() == [
+        "AutologousProduct",
+        "GrowthFactorOrAutologousProduct",
+        "Substance",
+    ]
     a = G.nodes[MKD + "t-aga"]
-    assert (a["area"], a["area_label"], a["indication_type"], a["class"]) == ("hair", "hair", "medical",
-                                                                              "MedicalIndication")
+    assert (a["area"], a["area_label"], a["indication_type"], a["class"]) == (
+        "hair",
+        "hair",
+        "medical",
+        "MedicalIndication",
+    )
     assert set(network(fixture_store, "technique-indication").nodes) == {
-        MKD + "t-tech", MKD + "t-proc", MKD + "t-fat", MKD + "t-pain"}
+        MKD + "t-tech",
+        MKD + "t-proc",
+        MKD + "t-fat",
+        MKD + "t-pain",
+    }
 
 
 def test_node_attributes_come_from_the_graph(store):
     G = network(store, "substance-indication")
-    areas = {r["node"]: r["area"] for r in store.query(
-        "PREFIX mk: <https://w3id.org/mesokg/> SELECT ?node ?area WHERE { ?node mk:inArea ?area }").dicts()}
-    labels = {r["node"]: r["label"] for r in store.query(
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?node ?label WHERE { ?node rdfs:label ?label }"
-    ).dicts()}
+    areas = {
+        r["node"]: r["area"]
+        for r in store.query(
+            "PREFIX mk: <https://w3id.org/mesokg/> SELECT ?node ?area WHERE { ?node mk:inArea ?area }"
+        ).dicts()
+    }
+    labels = {
+        r["node"]: r["label"]
+        for r in store.query(
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?node ?label WHERE { ?node rdfs:label ?label }"
+        ).dicts()
+    }
     for n, d in G.nodes(data=True):
         assert d["label"] == labels.get(n, net.local_name(n))
         if d["role"] == "object":
@@ -238,6 +278,17 @@ def test_every_attribute_is_scalar(store):
             assert all(isinstance(v, (str, int, float, bool)) for v in d.values()), d
 
 
+def test_a_remote_endpoint_gives_the_same_network(oxigraph_server, dataset, memory_store):
+    from mesokg.store import RemoteStore
+
+    remote = RemoteStore(oxigraph_server + "/query")
+    remote.add(dataset, replace=True)
+    for view in ("substance-indication", "projection"):
+        G, H = network(memory_store, view), net.build_network(remote, view)
+        assert dict(H.nodes(data=True)) == dict(G.nodes(data=True))
+        assert {(a, b): d for a, b, d in H.edges(data=True)} == {(a, b): d for a, b, d in G.edges(data=True)}
+
+
 # ---------------------------------------------------------------------------------------------
 # filters
 # ---------------------------------------------------------------------------------------------
@@ -250,16 +301,22 @@ def test_filters_keep_exactly_the_matching_edges(store):
     full = network(store, "substance-indication")
     cases = [
         (dict(area=["hair"]), lambda s, o, d: full.nodes[o]["area"] == "hair"),
-        (dict(area=["skin quality and ageing", "body-fat"]),
-         lambda s, o, d: full.nodes[o]["area"] in ("skin", "body-fat")),
+        (
+            dict(area=["skin quality and ageing", "body-fat"]),
+            lambda s, o, d: full.nodes[o]["area"] in ("skin", "body-fat"),
+        ),
         (dict(min_level="2b"), lambda s, o, d: d["level_rank"] <= 5),
         (dict(min_level="CEBM_1b"), lambda s, o, d: d["level_rank"] <= 2),
         (dict(polarity="supports"), lambda s, o, d: d["polarity"] == "supports"),
         (dict(substance_class=["vitamin"]), lambda s, o, d: "Vitamin" in full.nodes[s]["classes"].split()),
-        (dict(substance_class=["GrowthFactorOrAutologousProduct"]),
-         lambda s, o, d: "GrowthFactorOrAutologousProduct" in full.nodes[s]["classes"].split()),
-        (dict(area=["hair"], min_level="4", polarity="supports"),
-         lambda s, o, d: full.nodes[o]["area"] == "hair" and d["level_rank"] <= 9 and d["polarity"] == "supports"),
+        (
+            dict(substance_class=["GrowthFactorOrAutologousProduct"]),
+            lambda s, o, d: "GrowthFactorOrAutologousProduct" in full.nodes[s]["classes"].split(),
+        ),
+        (
+            dict(area=["hair"], min_level="4", polarity="supports"),
+            lambda s, o, d: full.nodes[o]["area"] == "hair" and d["level_rank"] <= 9 and d["polarity"] == "supports",
+        ),
     ]
     for kw, keep in cases:
         G = _filtered(store, "substance-indication", **kw)
@@ -280,16 +337,21 @@ def test_filters_reduce_the_fixture_network(fixture_store):
     conflicting = _filtered(fixture_store, "substance-indication", polarity="conflicting")
     assert set(conflicting.edges) == {(MKD + "t-vitamin", MKD + "t-wrinkles")}
     proj = _filtered(fixture_store, "projection", area=["skin"])
-    assert set(map(frozenset, proj.edges)) == {frozenset((MKD + a, MKD + b)) for a, b in (
-        ("t-vitamin", "t-extract"), ("t-vitamin", "t-cocktail"), ("t-extract", "t-cocktail"))}
+    assert set(map(frozenset, proj.edges)) == {
+        frozenset((MKD + a, MKD + b))
+        for a, b in (("t-vitamin", "t-extract"), ("t-vitamin", "t-cocktail"), ("t-extract", "t-cocktail"))
+    }
 
 
-@pytest.mark.parametrize("kw, message", [
-    (dict(area=["nowhere"]), "unknown area 'nowhere'"),
-    (dict(min_level="6"), "unknown evidence level '6'"),
-    (dict(polarity="maybe"), "unknown polarity 'maybe'"),
-    (dict(substance_class=["rock"]), "unknown substance class 'rock'"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        (dict(area=["nowhere"]), "unknown area 'nowhere'"),
+        (dict(min_level="6"), "unknown evidence level '6'"),
+        (dict(polarity="maybe"), "unknown polarity 'maybe'"),
+        (dict(substance_class=["rock"]), "unknown substance class 'rock'"),
+    ],
+)
 def test_bad_filter_values_are_one_line_input_errors(fixture_store, kw, message):
     with pytest.raises(InputError, match=re.escape(message)) as e:
         net.make_filters(net.vocabulary(fixture_store), net.get_view("substance-indication"), **kw)
@@ -330,8 +392,9 @@ def test_stats(store):
 # ---------------------------------------------------------------------------------------------
 def _same_graph(H: nx.Graph, G: nx.Graph, ignore_edge=()) -> None:
     assert set(H.nodes) == set(G.nodes)
-    assert {frozenset(e) if not G.is_directed() else e for e in H.edges} == \
-           {frozenset(e) if not G.is_directed() else e for e in G.edges}
+    assert {frozenset(e) if not G.is_directed() else e for e in H.edges} == {
+        frozenset(e) if not G.is_directed() else e for e in G.edges
+    }
     for n, d in G.nodes(data=True):
         assert {k: H.nodes[n][k] for k in d} == d
     for a, b, d in G.edges(data=True):
@@ -495,8 +558,10 @@ def http_root(tmp_path_factory):
 
 
 VISIBLE_EDGES = "window.mesokgCy.edges().filter(e => e.style('display') !== 'none' && e.visible()).length"
-DRAWN_NODES = ("window.mesokgCy.nodes().filter(n => n.visible() && n.renderedBoundingBox().w > 0 "
-               "&& n.renderedBoundingBox().h > 0).length")
+DRAWN_NODES = (
+    "window.mesokgCy.nodes().filter(n => n.visible() && n.renderedBoundingBox().w > 0 "
+    "&& n.renderedBoundingBox().h > 0).length"
+)
 
 
 def _open(browser, url: str, base: str):
@@ -542,7 +607,9 @@ def test_page_in_headless_chromium(store, browser, http_root, view):
         page.locator("#min-level").fill(str(ranks[-1]))
         assert page.evaluate(VISIBLE_EDGES) == G.number_of_edges()
         # hovering an edge shows its evidence level, polarity and sources
-        x, y = page.evaluate("(() => { const p = window.mesokgCy.edges()[0].renderedMidpoint(); return [p.x, p.y]; })()")
+        x, y = page.evaluate(
+            "(() => { const p = window.mesokgCy.edges()[0].renderedMidpoint(); return [p.x, p.y]; })()"
+        )
         box = page.locator("#cy").bounding_box()
         page.mouse.move(box["x"] + x, box["y"] + y)
         info = page.locator("#info").inner_text()
@@ -585,14 +652,17 @@ def _cli(capsys, *args):
     return code, out.out, out.err
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--view", "sideways"], "unknown view 'sideways'"),
-    (["--area", "elbow"], "unknown area 'elbow'"),
-    (["--min-level", "9z"], "unknown evidence level '9z'"),
-    (["--out", "net.pdf"], "unknown output suffix '.pdf'"),
-    (["--polarity", "perhaps"], "unknown polarity 'perhaps'"),
-    (["--stats", "--format", "xml"], "unknown --format 'xml'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--view", "sideways"], "unknown view 'sideways'"),
+        (["--area", "elbow"], "unknown area 'elbow'"),
+        (["--min-level", "9z"], "unknown evidence level '9z'"),
+        (["--out", "net.pdf"], "unknown output suffix '.pdf'"),
+        (["--polarity", "perhaps"], "unknown polarity 'perhaps'"),
+        (["--stats", "--format", "xml"], "unknown --format 'xml'"),
+    ],
+)
 def test_cli_errors_are_one_line(capsys, memory_store, args, message):
     code, out, err = _cli(capsys, "network", *args)
     assert code == 2
@@ -618,6 +688,8 @@ def test_cli_writes_every_format_and_prints_stats(capsys, memory_store, tmp_path
 
 
 def test_cli_module_imports_only_click():
-    code = ("import sys, mesokg.network_cli; heavy = {'networkx', 'matplotlib', 'pyoxigraph', 'rich'} & set(sys.modules);"
-            " assert not heavy, heavy")
+    code = (
+        "import sys, mesokg.network_cli; heavy = {'networkx', 'matplotlib', 'pyoxigraph', 'rich'} & set(sys.modules);"
+        " assert not heavy, heavy"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -90,7 +90,7 @@ class Backend:
         self.quads = quads
         sizes = Counter(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
         self.graph_sizes = dict(sorted(sizes.items()))
-        self.total = len(store)
+        self.total = len({(q.subject, q.predicate, q.object) for q in quads})  # the union default graph
         self.zygote = Zygote(store, config.max_memory)
         self.pool: WorkerPool | None = None
         self._graph_cache: dict[str, bytes] = {}
@@ -142,6 +142,8 @@ def _reply_response(request: Request, reply: tuple, max_rows: int) -> Response:
         return error_response(request, reply[1], reply[2])
     _, media, body, info = reply
     headers = {"Vary": "Accept"}
+    if "ms" in info:
+        headers["Server-Timing"] = f"query;dur={info['ms']:.2f}"
     if info.get("truncated"):
         headers[TRUNCATED] = str(max_rows)
     return Response(body, 200, headers=headers, media_type=media_type(media))

@@ -89,7 +89,7 @@ def run_serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, store_path: st
 @click.option("--max-body", default=DEFAULT_MAX_BODY, show_default=True, type=int, metavar="BYTES",
               help="Largest request body (or query in a URL); larger ones get HTTP 413.")
 @click.option("--workers", default=None, type=int, metavar="N",
-              help="Worker processes answering queries [default: number of cores, at least 2].")
+              help="Worker processes answering queries [default: cores + 1, at least 3].")
 @click.option("--cors", multiple=True, metavar="ORIGIN",
               help="Let web pages from ORIGIN (e.g. https://example.org, or *) query the endpoint; repeatable.")
 @click.option("--max-memory", default=DEFAULT_MAX_MEMORY, show_default=True, type=int, metavar="MIB",

@@ -17,8 +17,11 @@ DEFAULT_MAX_MEMORY = 4096  # MiB of address space a worker may use (0: no limit)
 
 
 def default_workers() -> int:
-    """One worker per core, at least two, so one runaway query never blocks the rest."""
-    return max(2, os.cpu_count() or 1)
+    """One worker per core plus one (so cores stay busy while the server passes answers on), at least 3.
+
+    With more than one worker, a runaway query never blocks the rest until it is stopped.
+    """
+    return max(3, (os.cpu_count() or 1) + 1)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 
 import pyoxigraph as ox
 
@@ -137,7 +138,11 @@ def handle(store: ox.Store, req: tuple) -> tuple:
     try:
         kind = req[0]
         if kind == "query":
-            return run_query(store, req)
+            t0 = time.perf_counter()
+            reply = run_query(store, req)
+            if reply[0] == "ok":
+                reply[3]["ms"] = (time.perf_counter() - t0) * 1000
+            return reply
         if kind == "ping":
             return ("ok", "text/plain", b"pong", {"kind": "ping", "count": 0, "truncated": False})
         return ("error", 500, f"unknown worker request {kind!r}")

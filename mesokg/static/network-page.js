@@ -21,7 +21,7 @@
 
   var styles = [
     { selector: "node", style: {
-        "background-color": nodeColour, "label": "data(name)", "font-size": 11, "color": "#1d1d1d",
+        "background-color": nodeColour, "label": "data(name)", "font-size": 13, "color": "#1d1d1d",
         "width": function (n) { return 8 + 2 * Math.min(n.data("degree") || 1, 8); },
         "height": function (n) { return 8 + 2 * Math.min(n.data("degree") || 1, 8); },
         "text-valign": "center", "border-width": 1, "border-color": "#ffffff",
@@ -119,6 +119,11 @@
   [level, area, polarity, weight].forEach(function (el) {
     el.addEventListener("input", apply);
     el.addEventListener("change", apply);
+  });
+  area.addEventListener("change", function () {
+    // a different area shows a different part of the columns: bring it into view
+    var shown = cy.elements().filter(function (el) { return el.style("display") !== "none"; });
+    if (shown.length) { cy.fit(shown, 40); }
   });
   apply();
 

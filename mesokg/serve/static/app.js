@@ -318,11 +318,11 @@
       var cy = cytoscape({
         container: box,
         elements: networkElements(q, data),
-        wheelSensitivity: 0.3,
         style: [
           { selector: "node", style: {
             "background-color": function (n) { return n.data("role") === "subject" ? st.kinds.substance : st.kinds.indication; },
-            "label": "data(name)", "font-size": 11, "width": 14, "height": 14, "color": "#1d1d1d" } },
+            "label": "data(name)", "font-size": 10, "width": 12, "height": 12, "color": "#1d1d1d",
+            "text-wrap": "wrap", "text-max-width": 130, "text-valign": "bottom", "text-margin-y": 3 } },
           { selector: "edge", style: {
             "line-color": function (e) { return st.levels[e.data("level")] || st.fallback; },
             "line-style": function (e) { return e.data("refuting") ? "dashed" : "solid"; },
@@ -330,8 +330,9 @@
             "curve-style": "bezier", "target-arrow-shape": "triangle",
             "target-arrow-color": function (e) { return st.levels[e.data("level")] || st.fallback; } } }
         ],
+        maxZoom: 1.6,
         layout: { name: "concentric", concentric: function (n) { return n.degree(); }, levelWidth: function () { return 2; },
-                  minNodeSpacing: 18, animate: false }
+                  minNodeSpacing: 70, animate: false }
       });
       cy.on("tap", "edge", function (evt) {
         var d = evt.target.data();
