@@ -143,8 +143,14 @@ def load(port: int, reqs: list[tuple], clients: int, duration: float) -> dict:
     def pct(p: float) -> float:
         return all_lat[min(n - 1, int(p * n))] * 1000 if n else float("nan")
 
-    return {"requests": n, "rps": n / elapsed, "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1.0),
-            "errors": sum(errors)}
+    return {
+        "requests": n,
+        "rps": n / elapsed,
+        "p50_ms": pct(0.50),
+        "p99_ms": pct(0.99),
+        "max_ms": pct(1.0),
+        "errors": sum(errors),
+    }
 
 
 def row_counts(port: int, reqs: list[tuple]) -> list[int]:
@@ -202,13 +208,29 @@ def main(argv: list[str] | None = None) -> int:
         tmpd = Path(tmp)
         data = tmpd / "mesokg.nq"
         data.write_bytes(serialize(quads, "nq"))
-        subprocess.run([oxigraph, "load", "--location", str(tmpd / "db"), "--file", str(data)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [oxigraph, "load", "--location", str(tmpd / "db"), "--file", str(data)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
         port = free_port()
-        ox_proc = start([oxigraph, "serve-read-only", "--location", str(tmpd / "db"), "--bind", f"127.0.0.1:{port}",
-                         "--union-default-graph", "--timeout-s", "10"],
-                        f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", tmpd / "oxigraph.log")
+        ox_proc = start(
+            [
+                oxigraph,
+                "serve-read-only",
+                "--location",
+                str(tmpd / "db"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+                "--timeout-s",
+                "10",
+            ],
+            f"http://127.0.0.1:{port}/query?query=ASK%7B%7D",
+            tmpd / "oxigraph.log",
+        )
         try:
             ox_reqs = form("/query", texts)
             ox_counts = row_counts(port, ox_reqs)
@@ -234,19 +256,24 @@ def main(argv: list[str] | None = None) -> int:
             stop(mk_proc)
 
     base = results["oxigraph"]
-    print(f"\nmesokg serve vs oxigraph serve-read-only: {args.clients} clients x {args.duration:g} s each, "
-          f"{len(MIX)} saved queries with parameters, {len(quads)} quads, mesokg workers: {workers}, "
-          f"cores: {os.cpu_count()}")
+    print(
+        f"\nmesokg serve vs oxigraph serve-read-only: {args.clients} clients x {args.duration:g} s each, "
+        f"{len(MIX)} saved queries with parameters, {len(quads)} quads, mesokg workers: {workers}, "
+        f"cores: {os.cpu_count()}"
+    )
     print(f"{'target':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'req/s ratio':>13}")
     for name, r in results.items():
-        print(f"{name:<18}{r['rps']:>9.1f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['max_ms']:>9.1f}{r['errors']:>8}"
-              f"{r['rps'] / base['rps']:>13.2f}")
+        print(
+            f"{name:<18}{r['rps']:>9.1f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['max_ms']:>9.1f}{r['errors']:>8}"
+            f"{r['rps'] / base['rps']:>13.2f}"
+        )
     saved = results["mesokg /queries"]
     ok = saved["errors"] == 0 and saved["rps"] >= 0.5 * base["rps"] and saved["p99_ms"] < 100
     print(f"targets (no errors, >= 0.5 x oxigraph req/s, p99 < 100 ms) for /queries: {'met' if ok else 'NOT met'}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"clients": args.clients, "duration": args.duration,
-                                               "results": results}, indent=1))
+        Path(args.json).write_text(
+            json.dumps({"clients": args.clients, "duration": args.duration, "results": results}, indent=1)
+        )
     return 0
 
 

@@ -230,6 +230,8 @@ def _shown(value: str) -> str:
 
 def _iri(param: Param, value: str) -> ox.NamedNode:
     v = value.strip()
+    if v.startswith("<") and v.endswith(">"):  # <https://...> as written in SPARQL or N-Triples
+        v = v[1:-1]
     if _SHORT_ID.match(v):
         iri = PREFIXES["mkd"] + v
     elif (expanded := expand_curie(v)) is not None:
@@ -384,6 +386,13 @@ def format_markdown(res: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def table_width() -> int:
+    """The terminal's width, or 160 columns when the output is not a terminal (or $COLUMNS)."""
+    import shutil
+
+    return max(80, shutil.get_terminal_size((160, 24)).columns)
+
+
 def format_table(res: QueryResult, title: str | None = None) -> str:
     """A readable text table (rich), IRIs shortened to CURIEs."""
     import io
@@ -398,11 +407,8 @@ def format_table(res: QueryResult, title: str | None = None) -> str:
         table.add_column(v, overflow="fold")
     for row in res.rows:
         table.add_row(*(shorten(t) for t in row))
-    import shutil
-
-    width = max(80, shutil.get_terminal_size((160, 24)).columns)
     buf = io.StringIO()
-    Console(file=buf, width=width, no_color=True, highlight=False, soft_wrap=False).print(table)
+    Console(file=buf, width=table_width(), no_color=True, highlight=False, soft_wrap=False).print(table)
     return buf.getvalue()
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
 MK = "https://w3id.org/mesokg/"
@@ -33,6 +34,7 @@ SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 _PREFIXES = {"mkd": MKD, "mk": MK, "mks": MKS, "sh": str(SH), "rdf": str(RDF), "rdfs": str(RDFS),
              "owl": str(OWL), "xsd": str(XSD), "skos": str(SKOS), "dcterms": "http://purl.org/dc/terms/"}
+_BARE_DATATYPES = {XSD.integer, XSD.decimal, XSD.double, XSD.boolean}
 # longest namespace first, so mkd: wins over mk:
 _PREFIX_ORDER = sorted(_PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
@@ -51,6 +53,8 @@ def compact(term) -> str | None:
         lex = str(term)
         if term.language:
             return f'"{lex}"@{term.language}'
+        if term.datatype in _BARE_DATATYPES:
+            return lex
         if term.datatype and term.datatype != XSD.string:
             return f'"{lex}"^^{compact(term.datatype)}'
         return f'"{lex}"'
@@ -224,16 +228,18 @@ def _path_text(g: rdflib.Graph, path) -> str | None:
             return _path_text(g, inner) + suffix
     alt = g.value(path, SH.alternativePath)
     if alt is not None:
-        parts = [_path_text(g, p) for p in rdflib.collection.Collection(g, alt)]
+        parts = [_path_text(g, p) for p in Collection(g, alt)]
         if len(parts) > 4:
             return "(" + "|".join(parts[:3]) + f"|... {len(parts)} relations)"
         return "(" + "|".join(parts) + ")"
     if g.value(path, RDF.first) is not None:
-        return "/".join(_path_text(g, p) for p in rdflib.collection.Collection(g, path))
+        return "/".join(_path_text(g, p) for p in Collection(g, path))
     return compact(path)
 
 
 _TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+_NOT_CONSTRAINTS = {*_TARGET_PREDICATES, SH.message, SH.severity, SH.deactivated, SH.name,
+                    SH.description, SH.order, SH.group, SH.prefixes}
 
 
 def _hoisted(sg: rdflib.Graph) -> tuple[rdflib.Graph, dict]:
@@ -254,6 +260,9 @@ def _hoisted(sg: rdflib.Graph) -> tuple[rdflib.Graph, dict]:
             for p, o in targets:
                 h.add((ps, p, o))
             owner[ps] = ns
+        if not any(p.startswith(str(SH)) and p not in _NOT_CONSTRAINTS for p in h.predicates(ns)):
+            for p, o in targets:  # nothing left to check here: do not compute its focus nodes twice
+                h.remove((ns, p, o))
     return h, owner
 
 
@@ -335,6 +344,8 @@ def validate(data_graph: rdflib.Graph, shapes_path=None, ontology_graph=None) ->
     finally:
         if gc_was_enabled:
             gc.enable()
+    if not isinstance(rg, rdflib.Graph):  # pyshacl reports a broken shape this way
+        raise RuntimeError(f"SHACL validation could not run: {_text}")
 
     memo: dict = {}
     results = []
@@ -343,6 +354,8 @@ def validate(data_graph: rdflib.Graph, shapes_path=None, ontology_graph=None) ->
         severity = str(sev).rsplit("#", 1)[-1] if sev is not None else "Violation"
         focus = rg.value(r, SH.focusNode)
         value = rg.value(r, SH.value)
+        if value == focus and rg.value(r, SH.resultPath) is None:
+            value = None  # pyshacl repeats the focus node as value for node-level SPARQL results
         msgs = sorted({str(m) for m in rg.objects(r, SH.resultMessage)})
         src = rg.value(r, SH.sourceShape)
         src = owner.get(src, src)
@@ -385,7 +398,10 @@ def main(argv: list[str] | None = None) -> int:
     except MesokgError as e:
         print(e, file=sys.stderr)
         return 2
-    print(report.text(warnings=not args.no_warnings))
+    try:
+        print(report.text(warnings=not args.no_warnings))
+    except BrokenPipeError:  # e.g. piped into head
+        pass
     return 0 if report.conforms else 1
 
 

@@ -51,10 +51,15 @@ STATIC = Path(__file__).resolve().with_name("static")
 CYTOSCAPE = Path(__file__).resolve().parent.parent / "static" / "vendor" / "cytoscape.min.js"
 TRUNCATED = "X-Mesokg-Truncated"
 #: Content-Security-Policy of the page: it may talk to this server only
-PAGE_CSP = ("default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY")]
+PAGE_CSP = (
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 #: saved queries whose rows can be drawn as a network: (subject column, object column)
 NETWORK_COLUMNS = (("substance", "indication"), ("procedure", "indication"), ("subject", "indication"))
@@ -85,13 +90,13 @@ class Backend:
     is still single-threaded.
     """
 
-    def __init__(self, config: ServeConfig, store: ox.Store, quads: list[ox.Quad]):
+    def __init__(self, config: ServeConfig, store: ox.Store, quads: list[ox.Quad], close_fds: tuple[int, ...] = ()):
         self.config = config
-        self.quads = quads
-        sizes = Counter(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
+        self.quads = list(dict.fromkeys(quads))  # a file may state a quad twice
+        sizes = Counter(q.graph_name.value for q in self.quads if isinstance(q.graph_name, ox.NamedNode))
         self.graph_sizes = dict(sorted(sizes.items()))
-        self.total = len({(q.subject, q.predicate, q.object) for q in quads})  # the union default graph
-        self.zygote = Zygote(store, config.max_memory)
+        self.total = len({(q.subject, q.predicate, q.object) for q in self.quads})  # the union default graph
+        self.zygote = Zygote(store, config.max_memory, close_fds)
         self.pool: WorkerPool | None = None
         self._graph_cache: dict[str, bytes] = {}
         self._locks: dict[str, asyncio.Lock] = {}
@@ -156,8 +161,15 @@ def _backend(request: Request) -> Backend:
     return request.app.state.backend
 
 
-async def _run(request: Request, backend: Backend, text: str, subs: dict[str, str], fmt: str | None,
-               default_graphs=None, named_graphs=None) -> Response:
+async def _run(
+    request: Request,
+    backend: Backend,
+    text: str,
+    subs: dict[str, str],
+    fmt: str | None,
+    default_graphs=None,
+    named_graphs=None,
+) -> Response:
     cfg = backend.config
     try:
         check_query(text)
@@ -168,8 +180,9 @@ async def _run(request: Request, backend: Backend, text: str, subs: dict[str, st
         return error_response(request, 400, str(e))
     assert backend.pool is not None
     try:
-        reply = await backend.pool.run(("query", text, subs, select_fmt, graph_fmt, cfg.max_rows,
-                                        default_graphs, named_graphs))
+        reply = await backend.pool.run(
+            ("query", text, subs, select_fmt, graph_fmt, cfg.max_rows, default_graphs, named_graphs)
+        )
     except PoolError as e:
         return error_response(request, e.status, e.message, {"Retry-After": "1"})
     return _reply_response(request, reply, cfg.max_rows)
@@ -190,12 +203,20 @@ async def sparql(request: Request) -> Response:
 def service_description(request: Request, backend: Backend) -> Response:
     fmt = negotiate.pick(request.headers.get("accept"), negotiate.GRAPH_OFFERS)
     if fmt is None:
-        return error_response(request, 406, "the service description is available as "
-                                            + ", ".join(m for m, _ in negotiate.GRAPH_OFFERS))
+        return error_response(
+            request, 406, "the service description is available as " + ", ".join(m for m, _ in negotiate.GRAPH_OFFERS)
+        )
     endpoint = str(request.url.replace(query=None, fragment=None))
     cfg = backend.config
-    body = description(endpoint, fmt, backend.graph_sizes, backend.total, timeout=cfg.timeout,
-                       max_rows=cfg.max_rows, max_body=cfg.max_body)
+    body = description(
+        endpoint,
+        fmt,
+        backend.graph_sizes,
+        backend.total,
+        timeout=cfg.timeout,
+        max_rows=cfg.max_rows,
+        max_body=cfg.max_body,
+    )
     return Response(body, headers={"Vary": "Accept"}, media_type=media_type(RDF_FORMATS[fmt][2]))
 
 
@@ -210,18 +231,22 @@ def saved_listing() -> list[dict]:
     """The saved queries with their metadata, as /queries lists them."""
     out = []
     for q in list_saved():
-        out.append({
-            "name": q.name,
-            "title": q.title,
-            "description": q.description,
-            "keywords": list(q.keywords),
-            "columns": list(q.columns),
-            "params": [{"name": p.name, "type": p.type, "default": p.default, "allowed": list(p.allowed),
-                        "help": p.help} for p in q.params],
-            "url": f"/queries/{q.name}",
-            "network": _network_pair(q.columns),
-            "query": q.text,
-        })
+        out.append(
+            {
+                "name": q.name,
+                "title": q.title,
+                "description": q.description,
+                "keywords": list(q.keywords),
+                "columns": list(q.columns),
+                "params": [
+                    {"name": p.name, "type": p.type, "default": p.default, "allowed": list(p.allowed), "help": p.help}
+                    for p in q.params
+                ],
+                "url": f"/queries/{q.name}",
+                "network": _network_pair(q.columns),
+                "query": q.text,
+            }
+        )
     return out
 
 
@@ -262,8 +287,9 @@ async def graph(request: Request) -> Response:
     except InputError as e:
         return error_response(request, 400, str(e))
     if fmt is None:
-        return error_response(request, 406, "the graph is available as "
-                                            + ", ".join(m for m, _ in negotiate.DATASET_OFFERS))
+        return error_response(
+            request, 406, "the graph is available as " + ", ".join(m for m, _ in negotiate.DATASET_OFFERS)
+        )
     body = await backend.dataset(fmt)
     _, suffix, media = RDF_FORMATS[fmt]
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -277,15 +303,23 @@ async def healthz(request: Request) -> Response:
     backend = _backend(request)
     pool = backend.pool
     alive = pool.alive if pool else 0
-    doc = {"status": "ok" if alive else "unavailable", "version": __version__, "workers": alive,
-           "workers_wanted": backend.config.workers, "stopped_for_time": pool.killed if pool else 0,
-           "triples": backend.total, "timeout": backend.config.timeout, "max_rows": backend.config.max_rows}
+    doc = {
+        "status": "ok" if alive else "unavailable",
+        "version": __version__,
+        "workers": alive,
+        "workers_wanted": backend.config.workers,
+        "stopped_for_time": pool.killed if pool else 0,
+        "triples": backend.total,
+        "timeout": backend.config.timeout,
+        "max_rows": backend.config.max_rows,
+    }
     return Response(json.dumps(doc).encode(), 200 if alive else 503, media_type="application/json")
 
 
 async def index(request: Request) -> Response:
-    return Response(request.app.state.page, headers={"Content-Security-Policy": PAGE_CSP},
-                    media_type="text/html; charset=utf-8")
+    return Response(
+        request.app.state.page, headers={"Content-Security-Policy": PAGE_CSP}, media_type="text/html; charset=utf-8"
+    )
 
 
 async def cytoscape_js(request: Request) -> Response:
@@ -298,9 +332,15 @@ def render_page(config: ServeConfig) -> bytes:
     """The query page, with its settings inlined as JSON data (not as script)."""
     from ..network_style import FALLBACK_COLOUR, KIND_COLOURS, LEVEL_COLOURS
 
-    settings = {"endpoint": "/sparql", "prefixes": PREFIXES, "version": __version__, "timeout": config.timeout,
-                "maxRows": config.max_rows, "defaultQuery": DEFAULT_QUERY,
-                "style": {"levels": LEVEL_COLOURS, "kinds": KIND_COLOURS, "fallback": FALLBACK_COLOUR}}
+    settings = {
+        "endpoint": "/sparql",
+        "prefixes": PREFIXES,
+        "version": __version__,
+        "timeout": config.timeout,
+        "maxRows": config.max_rows,
+        "defaultQuery": DEFAULT_QUERY,
+        "style": {"levels": LEVEL_COLOURS, "kinds": KIND_COLOURS, "fallback": FALLBACK_COLOUR},
+    }
     data = json.dumps(settings, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
     template = (STATIC / "index.html").read_text(encoding="utf-8")
     return template.replace("__SETTINGS__", data).replace("__VERSION__", html.escape(__version__)).encode("utf-8")
@@ -311,7 +351,7 @@ def render_page(config: ServeConfig) -> bytes:
 # ---------------------------------------------------------------------------------------------
 def _host_name(host: str) -> str:
     if host.startswith("["):
-        return host[1: host.find("]")] if "]" in host else host
+        return host[1 : host.find("]")] if "]" in host else host
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
@@ -331,8 +371,11 @@ class Guard:
         if self.loopback_only:
             host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
             if _host_name(host.lower()) not in LOOPBACK_NAMES:
-                resp = error_response(None, 421, f"host {host!r} is not served here: this server answers "
-                                                 "127.0.0.1 and localhost only (see --host)")
+                resp = error_response(
+                    None,
+                    421,
+                    f"host {host!r} is not served here: this server answers 127.0.0.1 and localhost only (see --host)",
+                )
                 return await resp(scope, receive, send)
 
         async def send_secure(message):
@@ -358,7 +401,17 @@ def create_app(config: ServeConfig, backend: Backend) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await backend.start()
-        log.info("mesokg serve: %d workers ready", backend.pool.alive if backend.pool else 0)
+        shown = f"[{config.host}]" if ":" in config.host else config.host
+        log.info(
+            "ready at http://%s:%d/ (SPARQL endpoint /sparql; %d triples; %d workers; time limit %g s; "
+            "at most %d rows)",
+            shown,
+            config.port,
+            backend.total,
+            backend.pool.alive if backend.pool else 0,
+            config.timeout,
+            config.max_rows,
+        )
         try:
             yield
         finally:
@@ -376,11 +429,22 @@ def create_app(config: ServeConfig, backend: Backend) -> Starlette:
     ]
     middleware = [Middleware(Guard, loopback_only=config.loopback)]
     if config.cors:
-        middleware.append(Middleware(CORSMiddleware, allow_origins=list(config.cors), allow_methods=["GET", "POST"],
-                                     allow_headers=["Accept", "Content-Type"], expose_headers=[TRUNCATED],
-                                     max_age=600))
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                    exception_handlers={HTTPException: _http_error, Exception: _server_error})
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(config.cors),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Accept", "Content-Type"],
+                expose_headers=[TRUNCATED],
+                max_age=600,
+            )
+        )
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+    )
     app.state.backend = backend
     app.state.queries_json = json.dumps(saved_listing(), ensure_ascii=False).encode("utf-8")
     app.state.page = render_page(config)

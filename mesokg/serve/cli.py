@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 
 import click
@@ -46,10 +47,31 @@ def load_store(store_path: str | None):
     return store, quads
 
 
-def run_serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, store_path: str | None = None,
-              timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, max_body: int = DEFAULT_MAX_BODY,
-              workers: int | None = None, cors: tuple[str, ...] | list[str] = (),
-              max_memory: int = DEFAULT_MAX_MEMORY, access_log: bool = False) -> None:
+log = logging.getLogger("mesokg.serve")
+
+
+def _log_to_stderr() -> None:
+    """The server's own messages (ready, queries stopped, workers replaced) as ``mesokg serve: …`` lines."""
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("mesokg serve: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def run_serve(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    store_path: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_body: int = DEFAULT_MAX_BODY,
+    workers: int | None = None,
+    cors: tuple[str, ...] | list[str] = (),
+    max_memory: int = DEFAULT_MAX_MEMORY,
+    access_log: bool = False,
+) -> None:
     """Load the graph, start the workers and serve HTTP on ``host:port`` until interrupted.
 
     The default host is 127.0.0.1: only this machine can connect unless ``host`` says otherwise.
@@ -58,47 +80,123 @@ def run_serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, store_path: st
 
     from .app import Backend, create_app
 
-    config = ServeConfig(host=host, port=port, store_path=store_path, timeout=timeout, max_rows=max_rows,
-                         max_body=max_body, workers=workers or default_workers(), cors=tuple(cors),
-                         max_memory=max_memory, access_log=access_log).check()
+    config = ServeConfig(
+        host=host,
+        port=port,
+        store_path=store_path,
+        timeout=timeout,
+        max_rows=max_rows,
+        max_body=max_body,
+        workers=workers or default_workers(),
+        cors=tuple(cors),
+        max_memory=max_memory,
+        access_log=access_log,
+    ).check()
+    _log_to_stderr()
+    sock = listen(config.host, config.port)  # fail at once if the port is taken, before loading
+    config.port = sock.getsockname()[1]  # the real one when port 0 asked for any free port
     store, quads = load_store(store_path)
-    backend = Backend(config, store, quads)  # forks the zygote: no thread may run before this
+    # forks the zygote (no thread may run before this), which must not keep the listening socket
+    backend = Backend(config, store, quads, close_fds=(sock.fileno(),))
     del store
     app = create_app(config, backend)
-    shown = f"[{host}]" if ":" in host else host
-    print(f"mesokg serve: http://{shown}:{port}/  (SPARQL endpoint /sparql; {len(quads)} quads; "
-          f"{config.workers} workers; time limit {config.timeout:g} s; at most {config.max_rows} rows)",
-          file=sys.stderr, flush=True)
     if not config.loopback:
-        print("mesokg serve: warning: listening beyond this machine; anyone who can reach it can query it",
-              file=sys.stderr, flush=True)
-    logging.getLogger("mesokg.serve").setLevel(logging.INFO)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=access_log, server_header=False,
-                proxy_headers=False, limit_concurrency=1000, timeout_keep_alive=15, lifespan="on")
+        log.warning("listening beyond this machine (%s): anyone who can reach it can query it", host)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=access_log,
+            server_header=False,
+            proxy_headers=False,
+            limit_concurrency=1000,
+            timeout_keep_alive=15,
+            lifespan="on",
+        )
+    )
+    server.run(sockets=[sock])
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port``; a one-line error if that address cannot be had."""
+    try:
+        family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(addr)
+        sock.listen(1024)
+    except OSError as e:
+        raise MesokgError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    sock.set_inheritable(False)
+    return sock
 
 
 @click.command("serve")
-@click.option("--host", default=DEFAULT_HOST, show_default=True,
-              help="Address to listen on; anything but a loopback address exposes the endpoint to the network.")
+@click.option(
+    "--host",
+    default=DEFAULT_HOST,
+    show_default=True,
+    help="Address to listen on; anything but a loopback address exposes the endpoint to the network.",
+)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int, help="TCP port.")
 @store_option
-@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=float, metavar="S",
-              help="Seconds a query may run; a longer one is stopped and its client gets HTTP 503.")
-@click.option("--max-rows", default=DEFAULT_MAX_ROWS, show_default=True, type=int, metavar="N",
-              help="Rows (or triples) per response; more are cut off and X-Mesokg-Truncated is set.")
-@click.option("--max-body", default=DEFAULT_MAX_BODY, show_default=True, type=int, metavar="BYTES",
-              help="Largest request body (or query in a URL); larger ones get HTTP 413.")
-@click.option("--workers", default=None, type=int, metavar="N",
-              help="Worker processes answering queries [default: cores + 1, at least 3].")
-@click.option("--cors", multiple=True, metavar="ORIGIN",
-              help="Let web pages from ORIGIN (e.g. https://example.org, or *) query the endpoint; repeatable.")
-@click.option("--max-memory", default=DEFAULT_MAX_MEMORY, show_default=True, type=int, metavar="MIB",
-              help="Address space a worker may use (0: no limit); a query that needs more is stopped.")
+@click.option(
+    "--timeout",
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    type=float,
+    metavar="S",
+    help="Seconds a query may run; a longer one is stopped and its client gets HTTP 503.",
+)
+@click.option(
+    "--max-rows",
+    default=DEFAULT_MAX_ROWS,
+    show_default=True,
+    type=int,
+    metavar="N",
+    help="Rows (or triples) per response; more are cut off and X-Mesokg-Truncated is set.",
+)
+@click.option(
+    "--max-body",
+    default=DEFAULT_MAX_BODY,
+    show_default=True,
+    type=int,
+    metavar="BYTES",
+    help="Largest request body (or query in a URL); larger ones get HTTP 413.",
+)
+@click.option(
+    "--workers",
+    default=None,
+    type=int,
+    metavar="N",
+    help="Worker processes answering queries [default: cores + 1, at least 3].",
+)
+@click.option(
+    "--cors",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let web pages from ORIGIN (e.g. https://example.org, or *) query the endpoint; repeatable.",
+)
+@click.option(
+    "--max-memory",
+    default=DEFAULT_MAX_MEMORY,
+    show_default=True,
+    type=int,
+    metavar="MIB",
+    help="Address space a worker may use (0: no limit); a query that needs more is stopped.",
+)
 @click.option("--access-log", is_flag=True, help="Log every request to stderr.")
 def serve_cmd(host, port, store_path, timeout, max_rows, max_body, workers, cors, max_memory, access_log):
     """Serve a read-only SPARQL 1.1 endpoint with a query page (http://127.0.0.1:8000/ by default)."""
-    try:
-        run_serve(host=host, port=port, store_path=store_path, timeout=timeout, max_rows=max_rows,
-                  max_body=max_body, workers=workers, cors=cors, max_memory=max_memory, access_log=access_log)
-    except OSError as e:  # e.g. the port is taken
-        raise MesokgError(f"cannot serve on {host}:{port}: {e.strerror or e}") from None
+    run_serve(
+        host=host,
+        port=port,
+        store_path=store_path,
+        timeout=timeout,
+        max_rows=max_rows,
+        max_body=max_body,
+        workers=workers,
+        cors=cors,
+        max_memory=max_memory,
+        access_log=access_log,
+    )

@@ -13,7 +13,7 @@ DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT = 10.0  # seconds a query may run before its worker is killed
 DEFAULT_MAX_ROWS = 10_000  # rows (or triples) a response carries at most; the rest is cut off
 DEFAULT_MAX_BODY = 1_000_000  # bytes of a request body (or of a query in a URL)
-DEFAULT_MAX_MEMORY = 4096  # MiB of address space a worker may use (0: no limit)
+DEFAULT_MAX_MEMORY = 2048  # MiB of address space a worker may use (0: no limit)
 
 
 def default_workers() -> int:

@@ -14,8 +14,16 @@ VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+)
 
 
 def _n(ns: str, local: str) -> ox.NamedNode:
@@ -26,8 +34,9 @@ def _int(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
 
 
-def description_triples(endpoint: str, graph_sizes: dict[str, int], total: int, *, timeout: float,
-                        max_rows: int, max_body: int) -> list[ox.Triple]:
+def description_triples(
+    endpoint: str, graph_sizes: dict[str, int], total: int, *, timeout: float, max_rows: int, max_body: int
+) -> list[ox.Triple]:
     """The description as triples: features, formats, the dataset's graphs and the server's limits."""
     svc = ox.NamedNode(endpoint)
     t = [
@@ -37,10 +46,15 @@ def description_triples(endpoint: str, graph_sizes: dict[str, int], total: int, 
         ox.Triple(svc, _n(SD, "feature"), _n(SD, "UnionDefaultGraph")),
         ox.Triple(svc, _n(DCTERMS, "title"), ox.Literal("mesokg: the evidence-graded knowledge graph of mesotherapy")),
         ox.Triple(svc, _n(DCTERMS, "hasVersion"), ox.Literal(__version__)),
-        ox.Triple(svc, RDFS_COMMENT, ox.Literal(
-            f"Read-only. Updates, SERVICE, LOAD and FROM outside {OWN_GRAPHS} are refused. A query may run {timeout:g} s; a response carries at most {max_rows} rows or "
-            f"triples (more are cut off and the X-Mesokg-Truncated header is set); a request body may "
-            f"hold {max_body} bytes.")),
+        ox.Triple(
+            svc,
+            RDFS_COMMENT,
+            ox.Literal(
+                f"Read-only. Updates, SERVICE, LOAD and FROM outside {OWN_GRAPHS} are refused. A query may run {timeout:g} s; a response carries at most {max_rows} rows or "
+                f"triples (more are cut off and the X-Mesokg-Truncated header is set); a request body may "
+                f"hold {max_body} bytes."
+            ),
+        ),
     ]
     t += [ox.Triple(svc, _n(SD, "resultFormat"), _n(FORMATS, f)) for f in RESULT_FORMATS]
     dataset, default = ox.BlankNode("dataset"), ox.BlankNode("default")
@@ -69,7 +83,12 @@ def description(endpoint: str, fmt: str, graph_sizes: dict[str, int], total: int
     """The description serialized in an RDF format name of :mod:`mesokg.rdfio`."""
     triples = description_triples(endpoint, graph_sizes, total, **limits)
     if fmt == "turtle":
-        prefixes = {"sd": SD, "void": VOID, "formats": FORMATS, "dcterms": DCTERMS,
-                    "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+        prefixes = {
+            "sd": SD,
+            "void": VOID,
+            "formats": FORMATS,
+            "dcterms": DCTERMS,
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        }
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     return serialize(triples, fmt)

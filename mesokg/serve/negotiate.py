@@ -20,29 +20,51 @@ Offers = tuple[tuple[str, str], ...]
 
 #: SELECT and ASK results; the first is the default
 RESULT_OFFERS: Offers = (
-    ("application/sparql-results+json", "json"), ("application/json", "json"),
-    ("application/sparql-results+xml", "xml"), ("application/xml", "xml"), ("text/xml", "xml"),
-    ("text/csv", "csv"), ("text/tab-separated-values", "tsv"),
+    ("application/sparql-results+json", "json"),
+    ("application/json", "json"),
+    ("application/sparql-results+xml", "xml"),
+    ("application/xml", "xml"),
+    ("text/xml", "xml"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
 )
 #: CONSTRUCT and DESCRIBE results, and the service description
 GRAPH_OFFERS: Offers = (
-    ("text/turtle", "turtle"), ("application/x-turtle", "turtle"),
-    ("application/n-triples", "nt"), ("application/ld+json", "jsonld"), ("application/json", "jsonld"),
+    ("text/turtle", "turtle"),
+    ("application/x-turtle", "turtle"),
+    ("application/n-triples", "nt"),
+    ("application/ld+json", "jsonld"),
+    ("application/json", "jsonld"),
     ("application/rdf+xml", "xml"),
 )
 #: the whole dataset at /graph (quad formats keep the named graphs)
 DATASET_OFFERS: Offers = (
-    ("text/turtle", "turtle"), ("application/x-turtle", "turtle"), ("application/n-triples", "nt"),
-    ("application/n-quads", "nq"), ("application/trig", "trig"), ("application/ld+json", "jsonld"),
-    ("application/json", "jsonld"), ("application/rdf+xml", "xml"),
+    ("text/turtle", "turtle"),
+    ("application/x-turtle", "turtle"),
+    ("application/n-triples", "nt"),
+    ("application/n-quads", "nq"),
+    ("application/trig", "trig"),
+    ("application/ld+json", "jsonld"),
+    ("application/json", "jsonld"),
+    ("application/rdf+xml", "xml"),
 )
 #: errors
 ERROR_OFFERS: Offers = (("application/json", "json"), ("text/plain", "text"))
 
 RESULT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
-GRAPH_NAMES = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
-               "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld", "xml": "xml", "rdfxml": "xml",
-               "rdf": "xml"}
+GRAPH_NAMES = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "json": "jsonld",
+    "xml": "xml",
+    "rdfxml": "xml",
+    "rdf": "xml",
+}
 DATASET_NAMES = {**GRAPH_NAMES, "nq": "nq", "nquads": "nq", "n-quads": "nq", "trig": "trig"}
 
 
@@ -106,8 +128,10 @@ def formats(accept: str | None, format_name: str | None = None) -> tuple[str | N
         key = format_name.strip().lower()
         select, graph = RESULT_NAMES.get(key), GRAPH_NAMES.get(key)
         if select is None and graph is None:
-            raise InputError(f"format={format_name!r} is unknown: use json, xml, csv or tsv for SELECT and ASK; "
-                             "turtle, nt, jsonld or xml for CONSTRUCT and DESCRIBE")
+            raise InputError(
+                f"format={format_name!r} is unknown: use json, xml, csv or tsv for SELECT and ASK; "
+                "turtle, nt, jsonld or xml for CONSTRUCT and DESCRIBE"
+            )
         return select, graph
     return pick(accept, RESULT_OFFERS), pick(accept, GRAPH_OFFERS)
 

@@ -123,15 +123,21 @@ def _zygote_main(ctl: socket.socket, store: ox.Store, parent: int, max_memory_mi
 
 
 class Zygote:
-    """The process that forks workers. Create it before the server starts any thread."""
+    """The process that forks workers. Create it before the server starts any thread.
 
-    def __init__(self, store: ox.Store, max_memory_mib: int = 0):
+    ``close_fds`` are file descriptors of the server the zygote (and so every worker) must not keep.
+    """
+
+    def __init__(self, store: ox.Store, max_memory_mib: int = 0, close_fds: tuple[int, ...] = ()):
         ctl, child_ctl = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:
             try:
                 ctl.close()
+                for fd in close_fds:  # e.g. the server's listening socket: workers never accept
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
                 _zygote_main(child_ctl, store, parent, max_memory_mib)
             finally:
                 os._exit(0)
@@ -237,8 +243,9 @@ class WorkerPool:
         try:
             w = await asyncio.wait_for(self._idle.get(), limit)
         except asyncio.TimeoutError:
-            raise PoolError(503, f"the server is busy: no worker became free within {limit:g} s; "
-                                 "try again shortly") from None
+            raise PoolError(
+                503, f"the server is busy: no worker became free within {limit:g} s; try again shortly"
+            ) from None
         data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         done = False
         try:
@@ -247,13 +254,17 @@ class WorkerPool:
         except asyncio.TimeoutError:
             self.killed += 1
             log.warning("query stopped after %g s (time limit); worker %d replaced", limit, w.pid)
-            raise PoolError(503, f"query stopped: it ran longer than the time limit of {limit:g} s; "
-                                 "make it more selective or add a LIMIT") from None
+            raise PoolError(
+                503,
+                f"query stopped: it ran longer than the time limit of {limit:g} s; "
+                "make it more selective or add a LIMIT",
+            ) from None
         except (asyncio.IncompleteReadError, ConnectionError, OSError):
             self.crashed += 1
             log.warning("worker %d died while answering a query; replaced", w.pid)
-            raise PoolError(503, "query stopped: the worker answering it ran out of memory or crashed; "
-                                 "make it more selective") from None
+            raise PoolError(
+                503, "query stopped: the worker answering it ran out of memory or crashed; make it more selective"
+            ) from None
         finally:
             if done:
                 w.served += 1

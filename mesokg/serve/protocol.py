@@ -70,8 +70,9 @@ def _graphs(values: list[str], param: str) -> list[str] | None:
         return None
     for iri in values:
         if not iri.startswith(OWN_GRAPHS):
-            raise ProtocolError(403, f"refused: {param}={iri} names a graph outside mesokg; "
-                                     f"use graphs under {OWN_GRAPHS} or none")
+            raise ProtocolError(
+                403, f"refused: {param}={iri} names a graph outside mesokg; use graphs under {OWN_GRAPHS} or none"
+            )
     return values
 
 
@@ -123,5 +124,6 @@ async def parse_request(request: Request, limit: int) -> SparqlRequest | None:
         req = _from_params([*url_items, ("query", query)], limit)
         assert req is not None
         return req
-    raise ProtocolError(415, f"unsupported Content-Type {ctype or '(none)'!r}: send a query as {FORM} "
-                             f"(query=…) or as {DIRECT}")
+    raise ProtocolError(
+        415, f"unsupported Content-Type {ctype or '(none)'!r}: send a query as {FORM} (query=…) or as {DIRECT}"
+    )

@@ -69,16 +69,20 @@ def licences(node_modules: Path) -> str:
     holders = meta.get("author", "Triply")
     holders = holders.get("name", "Triply") if isinstance(holders, dict) else holders.split("<")[0].strip()
     contributors = [c.get("name", "") if isinstance(c, dict) else str(c) for c in meta.get("contributors", [])]
-    parts = [f"YASGUI ({PACKAGE} {meta['version']}, {meta.get('license', 'MIT')})\n\n"
-             + MIT.format(holders=", ".join([holders, *contributors]))]
+    parts = [
+        f"YASGUI ({PACKAGE} {meta['version']}, {meta.get('license', 'MIT')})\n\n"
+        + MIT.format(holders=", ".join([holders, *contributors]))
+    ]
     for name, base in sorted(seen.items()):
         if name.startswith("@zazuko/"):
             continue
         m = _package_json(base)
         files = sorted(p for p in base.iterdir() if _LICENCE_NAMES.match(p.name))
         text = files[0].read_text(encoding="utf-8", errors="replace").strip() if files else ""
-        parts.append(f"{name} {m.get('version', '')} ({m.get('license', 'see package')})\n\n"
-                     + (text or f"Licence: {m.get('license', 'unknown')} (no licence file in the package)"))
+        parts.append(
+            f"{name} {m.get('version', '')} ({m.get('license', 'see package')})\n\n"
+            + (text or f"Licence: {m.get('license', 'unknown')} (no licence file in the package)")
+        )
     rule = "\n\n" + "-" * 78 + "\n\n"
     return rule.join(parts) + "\n"
 
@@ -100,10 +104,12 @@ def vendor(node_modules: str | Path = "node_modules") -> list[Path]:
         write_atomic(VENDOR / dest, data)
         written.append(VENDOR / dest)
     write_atomic(VENDOR / "yasgui.LICENSE", licences(nm).encode("utf-8"))
-    note = (f"YASGUI {version} ({PACKAGE}, MIT licence; it bundles the packages listed with their licences in\n"
-            "yasgui.LICENSE), copied from the npm package pinned in package.json by\n"
-            "`npm install && python -m mesokg.serve.vendor`. The query page of `mesokg serve` loads it from\n"
-            "here, so it works offline and the installed package needs no node_modules.\n")
+    note = (
+        f"YASGUI {version} ({PACKAGE}, MIT licence; it bundles the packages listed with their licences in\n"
+        "yasgui.LICENSE), copied from the npm package pinned in package.json by\n"
+        "`npm install && python -m mesokg.serve.vendor`. The query page of `mesokg serve` loads it from\n"
+        "here, so it works offline and the installed package needs no node_modules.\n"
+    )
     write_atomic(VENDOR / "README", note.encode("utf-8"))
     written += [VENDOR / "yasgui.LICENSE", VENDOR / "README"]
     for p in written:

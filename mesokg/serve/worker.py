@@ -55,7 +55,7 @@ def select_json(variables: list[str], rows: list) -> bytes:
             d = memo[t] = term_json(t)
         return d
 
-    bindings = [{v: js(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+    bindings = [{v: js(t) for v, t in zip(variables, row, strict=False) if t is not None} for row in rows]
     doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -109,8 +109,12 @@ def run_query(store: ox.Store, req: tuple) -> tuple:
         if isinstance(res, ox.QueryBoolean):
             if select_fmt is None:
                 return _not_acceptable("ask")
-            return ("ok", RESULT_MEDIA[select_fmt], _ask_body(bool(res), select_fmt),
-                    {"kind": "ask", "count": 1, "truncated": False})
+            return (
+                "ok",
+                RESULT_MEDIA[select_fmt],
+                _ask_body(bool(res), select_fmt),
+                {"kind": "ask", "count": 1, "truncated": False},
+            )
         if isinstance(res, ox.QuerySolutions):
             if select_fmt is None:
                 return _not_acceptable("select")
@@ -119,7 +123,12 @@ def run_query(store: ox.Store, req: tuple) -> tuple:
             truncated = len(rows) > max_rows
             del rows[max_rows:]
             body = _select_body(variables, rows, select_fmt)
-            return ("ok", RESULT_MEDIA[select_fmt], body, {"kind": "select", "count": len(rows), "truncated": truncated})
+            return (
+                "ok",
+                RESULT_MEDIA[select_fmt],
+                body,
+                {"kind": "select", "count": len(rows), "truncated": truncated},
+            )
         if graph_fmt is None:
             return _not_acceptable("graph")
         triples = list(itertools.islice(res, max_rows + 1))
@@ -128,7 +137,9 @@ def run_query(store: ox.Store, req: tuple) -> tuple:
         body = serialize_rdf(triples, graph_fmt)
         return ("ok", GRAPH_MEDIA[graph_fmt], body, {"kind": "graph", "count": len(triples), "truncated": truncated})
     except SyntaxError as e:
-        return ("error", 400, f"SPARQL syntax error: {_first_line(e)}")
+        from ..store import _syntax_error  # the same one-line message as the command line gives
+
+        return ("error", 400, f"SPARQL syntax error: {_syntax_error(e)}")
     except (ValueError, TypeError, RuntimeError, OSError, MesokgError) as e:
         return ("error", 400, f"the query failed: {_first_line(e)}")
 

@@ -1,0 +1,153 @@
+"""``mesokg queries`` and ``mesokg query``: list and run saved queries, query files and query strings.
+
+Only click is imported at module level; pyoxigraph, rich and the store load when a command runs.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import click
+
+from .options import store_options
+
+FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "turtle", "jsonld", "nt")
+
+
+@click.command("queries")
+@click.argument("name", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True,
+              help="How to print the list.")
+def queries_cmd(name, fmt):
+    """List the saved queries (name, title, parameters), or describe the one called NAME."""
+    from .query import get_saved, list_saved
+
+    saved = [get_saved(name)] if name else list_saved()
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([_describe(q) for q in saved], indent=2, ensure_ascii=False))
+        return
+    if name:
+        click.echo(_details(saved[0]), nl=False)
+        return
+    rows = [(q.name, q.title, ", ".join(p.usage() for p in q.params) or "-") for q in saved]
+    if fmt == "md":
+        lines = ["| name | title | parameters |", "| --- | --- | --- |"]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+        click.echo("\n".join(lines))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from .query import table_width
+
+    table = Table(title=f"{len(saved)} saved queries: mesokg query NAME [--param name=value ...]",
+                  title_justify="left", header_style="bold")
+    table.add_column("name", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("parameters", overflow="fold")
+    for r in rows:
+        table.add_row(*r)
+    Console(highlight=False, width=table_width()).print(table)
+
+
+def _describe(q) -> dict:
+    return {"name": q.name, "title": q.title, "description": q.description, "keywords": list(q.keywords),
+            "columns": list(q.columns),
+            "params": [{"name": p.name, "type": p.type, "default": p.default, "allowed": list(p.allowed),
+                        "help": p.help} for p in q.params]}
+
+
+def _details(q) -> str:
+    lines = [f"{q.name}: {q.title}", "", q.description, ""]
+    if q.params:
+        lines.append("parameters (--param name=value):")
+        for p in q.params:
+            kind = "one of " + ", ".join(p.allowed) if p.type == "enum" else p.type
+            default = f"; default {p.default}" if p.default is not None else ""
+            lines.append(f"  {p.name} ({kind}{default}): {p.help}")
+    else:
+        lines.append("parameters: none")
+    lines += [f"columns: {', '.join(q.columns)}", f"keywords: {', '.join(q.keywords)}"]
+    if q.path:
+        lines.append(f"file: {q.path}")
+    return "\n".join(lines) + "\n"
+
+
+@click.command("query")
+@click.argument("query", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the saved query (repeatable), e.g. indication=androgenetic-alopecia.")
+@click.option("--file", "-f", "file", type=click.Path(dir_okay=False), default=None,
+              help="Run the query in FILE (a header of '# param:' lines declares its parameters).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table, md or a W3C results format (csv, tsv, json, xml); graphs: turtle, jsonld, nt.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Print only the first N rows (the query itself is unchanged).")
+@store_options
+def query_cmd(query, params, file, fmt, limit, store_path, endpoint):
+    """Run QUERY: a saved query's name (see `mesokg queries`), or a SPARQL query string.
+
+    \b
+    mesokg query substances-for-indication --param indication=androgenetic-alopecia
+    mesokg query evidence-for-pair -p subject=dutasteride -p indication=female-pattern-hair-loss --format csv
+    mesokg query --file my-query.rq
+    mesokg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
+    """
+    from .errors import InputError
+    from .options import open_from_options
+    from .query import execute, format_result, get_saved, limit_result, load_file, parse_assignments, parse_saved
+    from .query import bind_params as bind
+
+    if file and query:
+        raise InputError("give a saved query name, a query string or --file, not two of them")
+    if not file and not query:
+        raise InputError("give a saved query name (see `mesokg queries`), a SPARQL query string or --file FILE")
+    if file:
+        saved = load_file(file)
+    elif re.fullmatch(r"[A-Za-z0-9_.-]+", query):
+        saved = get_saved(query)
+    else:
+        saved = parse_saved(query, "query")
+    bindings = bind(saved, parse_assignments(params))
+    store = open_from_options(store_path, endpoint)
+    try:
+        try:
+            res = execute(store, saved.text, bindings)
+        except InputError as e:
+            if file and re.match(r"^\d+:\d+: ", str(e)):
+                raise InputError(f"{file}:{e}") from None
+            raise
+        if res.kind == "select" and not res.rows:
+            _note_unknown_terms(store, bindings)
+        title = saved.title if saved.path is not None and not file else None
+        out = format_result(limit_result(res, limit), fmt, title)
+    finally:
+        store.close()
+    out = out if out.endswith(b"\n") else out + b"\n"
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # a text-only stdout (some test runners, IDE consoles)
+        click.echo(out.decode("utf-8"), nl=False)
+        return
+    sys.stdout.flush()
+    stream.write(out)
+    stream.flush()
+
+
+def _note_unknown_terms(store, bindings: dict) -> None:
+    """An empty answer often means a mistyped id: say which IRI parameters the graph lacks."""
+    import pyoxigraph as ox
+
+    from .query import shorten
+
+    for name, term in bindings.items():
+        if not isinstance(term, ox.NamedNode):
+            continue
+        # the term was parsed from the user's text, so its N-Triples form is safe to write here
+        ask = f"ASK {{ VALUES ?x {{ {term} }} {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} }}"
+        if not store.query(ask).boolean:
+            click.echo(f"mesokg: note: {name}={shorten(term)} does not occur in the graph; "
+                       f"look it up with `mesokg query find-term --param text=...`", err=True)
+
