@@ -17,8 +17,14 @@ FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "turtle", "jsonld", "nt")
 
 @click.command("queries")
 @click.argument("name", required=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True,
-              help="How to print the list.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the list.",
+)
 def queries_cmd(name, fmt):
     """List the saved queries (name, title, parameters), or describe the one called NAME."""
     from .query import get_saved, list_saved
@@ -43,8 +49,11 @@ def queries_cmd(name, fmt):
 
     from .query import table_width
 
-    table = Table(title=f"{len(saved)} saved queries: mesokg query NAME [--param name=value ...]",
-                  title_justify="left", header_style="bold")
+    table = Table(
+        title=f"{len(saved)} saved queries: mesokg query NAME [--param name=value ...]",
+        title_justify="left",
+        header_style="bold",
+    )
     table.add_column("name", no_wrap=True)
     table.add_column("title", overflow="fold")
     table.add_column("parameters", overflow="fold")
@@ -54,10 +63,17 @@ def queries_cmd(name, fmt):
 
 
 def _describe(q) -> dict:
-    return {"name": q.name, "title": q.title, "description": q.description, "keywords": list(q.keywords),
-            "columns": list(q.columns),
-            "params": [{"name": p.name, "type": p.type, "default": p.default, "allowed": list(p.allowed),
-                        "help": p.help} for p in q.params]}
+    return {
+        "name": q.name,
+        "title": q.title,
+        "description": q.description,
+        "keywords": list(q.keywords),
+        "columns": list(q.columns),
+        "params": [
+            {"name": p.name, "type": p.type, "default": p.default, "allowed": list(p.allowed), "help": p.help}
+            for p in q.params
+        ],
+    }
 
 
 def _details(q) -> str:
@@ -78,14 +94,37 @@ def _details(q) -> str:
 
 @click.command("query")
 @click.argument("query", required=False)
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter of the saved query (repeatable), e.g. indication=androgenetic-alopecia.")
-@click.option("--file", "-f", "file", type=click.Path(dir_okay=False), default=None,
-              help="Run the query in FILE (a header of '# param:' lines declares its parameters).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table, md or a W3C results format (csv, tsv, json, xml); graphs: turtle, jsonld, nt.")
-@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Print only the first N rows (the query itself is unchanged).")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of the saved query (repeatable), e.g. indication=androgenetic-alopecia.",
+)
+@click.option(
+    "--file",
+    "-f",
+    "file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Run the query in FILE (a header of '# param:' lines declares its parameters).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table, md or a W3C results format (csv, tsv, json, xml); graphs: turtle, jsonld, nt.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Print only the first N rows (the query itself is unchanged).",
+)
 @store_options
 def query_cmd(query, params, file, fmt, limit, store_path, endpoint):
     """Run QUERY: a saved query's name (see `mesokg queries`), or a SPARQL query string.
@@ -98,8 +137,8 @@ def query_cmd(query, params, file, fmt, limit, store_path, endpoint):
     """
     from .errors import InputError
     from .options import open_from_options
-    from .query import execute, format_result, get_saved, limit_result, load_file, parse_assignments, parse_saved
     from .query import bind_params as bind
+    from .query import execute, format_result, get_saved, limit_result, load_file, parse_assignments, parse_saved
 
     if file and query:
         raise InputError("give a saved query name, a query string or --file, not two of them")
@@ -148,6 +187,8 @@ def _note_unknown_terms(store, bindings: dict) -> None:
         # the term was parsed from the user's text, so its N-Triples form is safe to write here
         ask = f"ASK {{ VALUES ?x {{ {term} }} {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} }}"
         if not store.query(ask).boolean:
-            click.echo(f"mesokg: note: {name}={shorten(term)} does not occur in the graph; "
-                       f"look it up with `mesokg query find-term --param text=...`", err=True)
-
+            click.echo(
+                f"mesokg: note: {name}={shorten(term)} does not occur in the graph; "
+                f"look it up with `mesokg query find-term --param text=...`",
+                err=True,
+            )

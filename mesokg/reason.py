@@ -32,6 +32,26 @@ def _outside_owl2_map(o) -> bool:
     return isinstance(o, ox.NamedNode) and o.value.startswith(XSD) and o.value[len(XSD):] in _NON_OWL2
 
 
+# Human-readable text (labels, definitions, summaries, bibliographic strings) and annotation links
+# carry no logic; leaving them out halves what HermiT must parse. Their form is checked by SHACL.
+_TEXT_PREDICATES = (
+    "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2000/01/rdf-schema#comment",
+    "http://www.w3.org/2000/01/rdf-schema#seeAlso", "http://www.w3.org/2004/02/skos/core#",
+    "http://purl.org/dc/terms/", "https://w3id.org/mesokg/summary", "https://w3id.org/mesokg/onset",
+    "https://w3id.org/mesokg/effectMeasure", "https://w3id.org/mesokg/authors", "https://w3id.org/mesokg/venue",
+    "https://w3id.org/mesokg/doi", "https://w3id.org/mesokg/pmid", "https://w3id.org/mesokg/seedFile",
+    "https://w3id.org/mesokg/predicate", "https://w3id.org/mesokg/negatedBy",
+)
+
+
+def _text_only(t) -> bool:
+    s, p, o = t
+    if not p.value.startswith(_TEXT_PREDICATES):
+        return False
+    # keep the declarations of these properties themselves (subject is the property)
+    return not (isinstance(o, ox.NamedNode) and o.value.startswith(OWL))
+
+
 class InconsistentOntology(MesokgError):
     """The ontology plus data has no model, or some named class can have no instance."""
 
@@ -73,13 +93,18 @@ def reason(triples: list[ox.Triple | ox.Quad]) -> ReasonerResult:
     asserted = {(t.subject, t.predicate, t.object) for t in triples}
     # HermiT accepts only the OWL 2 datatype map; xsd:date values (publication dates) carry no
     # logic here, so they are left out of what the reasoner sees.
-    plain = [ox.Triple(*k) for k in asserted if not _outside_owl2_map(k[2])]
+    plain = [ox.Triple(*k) for k in asserted if not _outside_owl2_map(k[2]) and not _text_only(k)]
     with tempfile.TemporaryDirectory(prefix="mesokg-reason-") as tmp:
         src = Path(tmp, "input.nt")
         src.write_bytes(ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES))
         world = owlready2.World()
         onto = world.get_ontology(src.as_uri()).load(format="ntriples")
         logging.getLogger("owlready2").setLevel(logging.ERROR)
+        # HermiT runs for seconds, not hours: a JVM with only the quick JIT tier and a serial GC
+        # starts and finishes sooner on a small machine. A user's own JAVA_TOOL_OPTIONS wins.
+        saved_opts = os.environ.get("JAVA_TOOL_OPTIONS")
+        if saved_opts is None:
+            os.environ["JAVA_TOOL_OPTIONS"] = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
         try:
             with onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
@@ -92,7 +117,10 @@ def reason(triples: list[ox.Triple | ox.Quad]) -> ReasonerResult:
                       "or a value outside an enumerated class")
             raise InconsistentOntology(f"the graph is inconsistent under HermiT: {detail}") from None
         except owlready2.OwlReadyJavaError as e:
-            raise MesokgError("HermiT failed: " + " | ".join(ln.strip() for ln in str(e).splitlines() if "Exception" in ln or "Error" in ln)[:400]) from None
+            lines = [ln.strip() for ln in str(e).splitlines() if "Exception" in ln or "Error" in ln]
+            raise MesokgError("HermiT failed: " + " | ".join(lines)[:400]) from None
+        finally:
+            _restore(saved_opts)
         unsat = sorted(
             c.iri for c in world.inconsistent_classes() if c.iri != OWL + "Nothing"
         )
@@ -116,5 +144,8 @@ def reason(triples: list[ox.Triple | ox.Quad]) -> ReasonerResult:
     return ReasonerResult(True, [], inferred, time.perf_counter() - t0)
 
 
-def _tmp_env() -> None:  # owlready2 writes temp files; keep them out of the working tree
-    os.environ.setdefault("TMPDIR", tempfile.gettempdir())
+def _restore(saved_opts: str | None) -> None:
+    if saved_opts is None:
+        os.environ.pop("JAVA_TOOL_OPTIONS", None)
+    else:
+        os.environ["JAVA_TOOL_OPTIONS"] = saved_opts

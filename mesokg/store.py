@@ -29,7 +29,7 @@ def _syntax_error(e: SyntaxError) -> InputError:
     # pyoxigraph 0.5 says "error at 3:1: expected ..."; older versions "... line 3 column 1: ..."
     m = re.search(r"error at (\d+):(\d+): ", msg) or re.search(r"line (\d+) column (\d+)", msg)
     loc = f"{m.group(1)}:{m.group(2)}: " if m else ""
-    reason = msg[m.end():] if m and m.re.pattern.startswith("error at") else msg.split(": ", 1)[-1]
+    reason = msg[m.end() :] if m and m.re.pattern.startswith("error at") else msg.split(": ", 1)[-1]
     reason = reason.splitlines()[0].strip() if reason.strip() else "syntax error"
     if len(reason) > 160:  # the list of expected tokens can be long: keep one readable line
         reason = reason[: reason.rfind(", ", 0, 150)] + ", …"

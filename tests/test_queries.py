@@ -20,7 +20,6 @@ import sys
 import types
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -31,6 +30,9 @@ from mesokg.cli import main
 from mesokg.errors import InputError, MesokgError
 from mesokg.sparql import check_query
 from mesokg.store import RemoteStore, inject_values
+
+# rdflib's Dataset warns about its own internals on every pattern it matches
+pytestmark = pytest.mark.filterwarnings(r"ignore:Dataset\.\w+ is deprecated:DeprecationWarning")
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INJECTION = 'x" } ; DROP ALL ; #'
@@ -60,8 +62,9 @@ CASE_IDS = [name + ("[" + ",".join(f"{k}={v}" for k, v in p.items()) + "]" if p 
 # helpers: matching expected rows, normalising rows across engines
 # ---------------------------------------------------------------------------
 
+
 def rows_of(res) -> list[dict]:
-    return [dict(zip(res.variables, row)) for row in res.rows]
+    return [dict(zip(res.variables, row, strict=True)) for row in res.rows]
 
 
 def value_matches(term, want) -> bool:
@@ -80,10 +83,18 @@ def row_matches(row: dict, want: dict) -> bool:
     return all(value_matches(row.get(k), v) for k, v in want.items())
 
 
-_NUMERIC = {XSD + t: fam for fam, ts in (("integer", "integer int long short byte nonNegativeInteger positiveInteger"
-                                                      " negativeInteger nonPositiveInteger"),
-                                          ("decimal", "decimal"), ("double", "double float"))
-            for t in ts.split()}
+_NUMERIC = {
+    XSD + t: fam
+    for fam, ts in (
+        (
+            "integer",
+            "integer int long short byte nonNegativeInteger positiveInteger negativeInteger nonPositiveInteger",
+        ),
+        ("decimal", "decimal"),
+        ("double", "double float"),
+    )
+    for t in ts.split()
+}
 
 
 def norm_literal(value: str, datatype: str | None, language: str | None) -> tuple:
@@ -94,7 +105,11 @@ def norm_literal(value: str, datatype: str | None, language: str | None) -> tupl
         return ("number", _NUMERIC[datatype], Decimal(value).normalize())
     if " | " in value:
         value = " | ".join(sorted(value.split(" | ")))
-    dt = "" if datatype in (None, "", XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString") else datatype
+    dt = (
+        ""
+        if datatype in (None, "", XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+        else datatype
+    )
     return ("literal", value, (language or "").lower(), dt)
 
 
@@ -150,6 +165,7 @@ def rdflib_dataset(dataset):
 # the catalogue
 # ---------------------------------------------------------------------------
 
+
 def test_catalogue_holds_at_least_25_queries():
     assert len(SAVED) >= 25
     assert len(set(NAMES)) == len(NAMES)
@@ -193,6 +209,7 @@ def test_get_saved_suggests_close_names():
 # ---------------------------------------------------------------------------
 # expected answers
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", NAMES)
 def test_expected_answers(name, memory_store):
@@ -264,12 +281,13 @@ def test_rdflib_engine_gives_the_same_answer(name, params, memory_store, rdflib_
     names = [str(v) for v in res.vars]
     order = [names.index(v) for v in saved.columns]
     theirs = Counter(norm([row[i] for i in order], norm_rdflib) for row in res)
-    assert ours == theirs, f"only pyoxigraph: {list((ours - theirs))[:2]}; only rdflib: {list((theirs - ours))[:2]}"
+    assert ours == theirs, f"only pyoxigraph: {list(ours - theirs)[:2]}; only rdflib: {list(theirs - ours)[:2]}"
 
 
 # ---------------------------------------------------------------------------
 # counts checked against the dataset itself
 # ---------------------------------------------------------------------------
+
 
 def test_graph_summary_counts_triples_per_graph(memory_store, dataset):
     per_graph = Counter(q.graph_name.value for q in set(dataset))
@@ -312,6 +330,7 @@ def test_curation_checks_find_nothing(memory_store):
 # parameters
 # ---------------------------------------------------------------------------
 
+
 def test_iri_parameters_accept_short_ids_curies_and_iris():
     saved = Q.get_saved("substances-for-indication")
     iri = "https://w3id.org/mesokg/id/androgenetic-alopecia"
@@ -322,7 +341,9 @@ def test_iri_parameters_accept_short_ids_curies_and_iris():
 
 def test_typed_parameters_become_typed_literals():
     h = Q.get_saved("history-timeline")
-    assert Q.bind_params(h, {"from_year": "-400"})["from_year"] == ox.Literal("-400", datatype=ox.NamedNode(XSD + "integer"))
+    assert Q.bind_params(h, {"from_year": "-400"})["from_year"] == ox.Literal(
+        "-400", datatype=ox.NamedNode(XSD + "integer")
+    )
     assert Q.bind_params(h, {"from-year": 1952})["from_year"].value == "1952"  # hyphens and ints accepted
     e = Q.get_saved("evidence-for-pair")
     assert Q.bind_params(e, {})["min_level"] == ox.NamedNode("https://w3id.org/mesokg/CEBM_5")  # the default
@@ -333,13 +354,16 @@ def test_typed_parameters_become_typed_literals():
     assert Q.bind_params(s, {"text": INJECTION})["text"] == ox.Literal(INJECTION)
 
 
-@pytest.mark.parametrize(("name", "param", "allowed"), [
-    ("substances-for-indication", "indication", "short id"),
-    ("history-timeline", "from_year", "integer"),
-    ("evidence-for-pair", "polarity", "supports, refutes, mixed, insufficient"),
-    ("evidence-for-pair", "min_level", "1a, 1b, 1c, 2a, 2b, 2c, 3a, 3b, 4, 5"),
-    ("technique-parameters", "technique", "CURIE"),
-])
+@pytest.mark.parametrize(
+    ("name", "param", "allowed"),
+    [
+        ("substances-for-indication", "indication", "short id"),
+        ("history-timeline", "from_year", "integer"),
+        ("evidence-for-pair", "polarity", "supports, refutes, mixed, insufficient"),
+        ("evidence-for-pair", "min_level", "1a, 1b, 1c, 2a, 2b, 2c, 3a, 3b, 4, 5"),
+        ("technique-parameters", "technique", "CURIE"),
+    ],
+)
 def test_injection_into_a_typed_parameter_is_a_one_line_type_error(name, param, allowed):
     with pytest.raises(InputError) as e:
         Q.bind_params(Q.get_saved(name), {param: INJECTION})
@@ -363,11 +387,24 @@ def test_unknown_parameter_names_the_declared_ones():
 
 
 def test_run_saved_returns_plain_values(memory_store):
-    rows = memory_store.run_saved("evidence-for-pair", subject="musculoskeletal-mesotherapy",
-                                  indication="musculoskeletal-pain", min_level="1a")
+    rows = memory_store.run_saved(
+        "evidence-for-pair", subject="musculoskeletal-mesotherapy", indication="musculoskeletal-pain", min_level="1a"
+    )
     meta = [r for r in rows if "src-musculoskeletal-meta-analysis-2021" == r["sources"]]
     assert meta and meta[0]["studies"] == 8 and meta[0]["effect_size"] == Decimal("-1.45")
     assert meta[0]["subject"] == "https://w3id.org/mesokg/id/musculoskeletal-mesotherapy"
+
+
+def test_plain_values_are_those_of_term_python(memory_store):
+    from mesokg.sparql import term_python
+
+    terms = {t for q in SAVED for row in Q.run(memory_store, q).rows for t in row}
+    terms |= {
+        ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")),
+        ox.Literal("2.5e0", datatype=ox.NamedNode(XSD + "double")),
+    }
+    for t in terms:
+        assert Q.to_python(t) == term_python(t) and type(Q.to_python(t)) is type(term_python(t)), t
 
 
 def test_run_saved_as_frame(memory_store, monkeypatch):
@@ -390,6 +427,7 @@ def test_run_saved_as_frame(memory_store, monkeypatch):
 # the command line
 # ---------------------------------------------------------------------------
 
+
 def test_cli_lists_and_describes_queries(capsys):
     code, out, _ = cli(capsys, "queries", "--format", "json")
     assert code == 0 and [q["name"] for q in json.loads(out)] == NAMES
@@ -402,20 +440,29 @@ def test_cli_lists_and_describes_queries(capsys):
 
 
 def test_cli_runs_a_saved_query_as_json(capsys, memory_store):
-    code, out, err = cli(capsys, "query", "substances-for-indication", "--param", "indication=androgenetic-alopecia",
-                         "--format", "json")
+    code, out, err = cli(
+        capsys, "query", "substances-for-indication", "--param", "indication=androgenetic-alopecia", "--format", "json"
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert doc["head"]["vars"] == list(Q.get_saved("substances-for-indication").columns)
     got = {b["substance"]["value"] for b in doc["results"]["bindings"]}
-    want = {r["substance"] for r in memory_store.run_saved("substances-for-indication", indication="androgenetic-alopecia")}
+    want = {
+        r["substance"] for r in memory_store.run_saved("substances-for-indication", indication="androgenetic-alopecia")
+    }
     assert got == want and "https://w3id.org/mesokg/id/dutasteride" in got
 
 
-@pytest.mark.parametrize(("fmt", "start"), [
-    ("csv", "subject,subject_label,condition"), ("tsv", "?subject\t?subject_label\t?condition"),
-    ("xml", "<?xml"), ("md", "| subject | subject_label | condition"), ("table", "Contraindications"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "start"),
+    [
+        ("csv", "subject,subject_label,condition"),
+        ("tsv", "?subject\t?subject_label\t?condition"),
+        ("xml", "<?xml"),
+        ("md", "| subject | subject_label | condition"),
+        ("table", "Contraindications"),
+    ],
+)
 def test_cli_formats(capsys, fmt, start):
     code, out, err = cli(capsys, "query", "contraindications", "-p", "subject=mesotherapy", "--format", fmt)
     assert code == 0, err
@@ -434,9 +481,12 @@ def test_cli_limit_keeps_the_first_rows(capsys):
 
 def test_cli_runs_a_query_file_with_parameters(capsys, tmp_path):
     f = tmp_path / "labels.rq"
-    f.write_text("# title: a label\n# param: term | iri | | | the term\n"
-                 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-                 "SELECT ?term ?label WHERE { ?term rdfs:label ?label }\n", encoding="utf-8")
+    f.write_text(
+        "# title: a label\n# param: term | iri | | | the term\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?term ?label WHERE { ?term rdfs:label ?label }\n",
+        encoding="utf-8",
+    )
     code, out, err = cli(capsys, "query", "--file", str(f), "-p", "term=dutasteride", "--format", "csv")
     assert code == 0, err
     assert out.splitlines()[1].endswith(",dutasteride")
@@ -445,23 +495,31 @@ def test_cli_runs_a_query_file_with_parameters(capsys, tmp_path):
 def test_cli_runs_query_strings_select_ask_construct(capsys):
     code, out, _ = cli(capsys, "query", "PREFIX mk: <https://w3id.org/mesokg/> ASK { ?s a mk:Procedure }")
     assert code == 0 and out.strip() == "true"
-    construct = ("PREFIX mk: <https://w3id.org/mesokg/> PREFIX mkd: <https://w3id.org/mesokg/id/> "
-                 "CONSTRUCT { mkd:mesotherapy a mk:Procedure } WHERE { mkd:mesotherapy a mk:Procedure }")
+    construct = (
+        "PREFIX mk: <https://w3id.org/mesokg/> PREFIX mkd: <https://w3id.org/mesokg/id/> "
+        "CONSTRUCT { mkd:mesotherapy a mk:Procedure } WHERE { mkd:mesotherapy a mk:Procedure }"
+    )
     code, out, _ = cli(capsys, "query", construct)
     assert code == 0 and "mkd:mesotherapy a mk:Procedure" in out  # turtle by default
     code, out, _ = cli(capsys, "query", construct, "--format", "nt")
-    assert out.strip() == "<https://w3id.org/mesokg/id/mesotherapy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/mesokg/Procedure> ."
+    assert (
+        out.strip()
+        == "<https://w3id.org/mesokg/id/mesotherapy> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/mesokg/Procedure> ."
+    )
     code, out, _ = cli(capsys, "query", construct, "--format", "jsonld")
     assert code == 0 and "https://w3id.org/mesokg/id/mesotherapy" in json.dumps(json.loads(out))
     code, _, err = cli(capsys, "query", construct, "--format", "csv")
     assert code == 2 and "turtle, jsonld, nt" in err
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * WHERE { ?s ?p }",
-    "SELECT ?x WHERE {\n  ?x ?y \n",
-    "PREFIX mk: <https://w3id.org/mesokg/>\nSELECT * WHERE {\n  ?s mk:x ?o .\n  FILTER(?x = )\n}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { ?s ?p }",
+        "SELECT ?x WHERE {\n  ?x ?y \n",
+        "PREFIX mk: <https://w3id.org/mesokg/>\nSELECT * WHERE {\n  ?s mk:x ?o .\n  FILTER(?x = )\n}",
+    ],
+)
 def test_cli_syntax_error_is_one_line_with_line_and_column(capsys, text):
     code, out, err = cli(capsys, "query", text)
     assert code == 2 and out == ""
@@ -475,31 +533,37 @@ def test_cli_syntax_error_in_a_file_names_the_file(capsys, tmp_path):
     assert code == 2 and re.fullmatch(rf"mesokg: error: {re.escape(str(f))}:3:\d+: .*\n", err), err
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "LOAD <http://example.org/data.ttl>",
-    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-    "DROP ALL",
-    "SELECT * FROM <http://example.org/graph> WHERE { ?s ?p ?o }",
-    "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
-    "SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "LOAD <http://example.org/data.ttl>",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "DROP ALL",
+        "SELECT * FROM <http://example.org/graph> WHERE { ?s ?p ?o }",
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        "SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ],
+)
 def test_cli_refuses_queries_that_leave_or_change_the_graph(capsys, text):
     code, out, err = cli(capsys, "query", text)
     assert code == 2 and out == ""
     assert err.startswith("mesokg: error: refused: ") and err.count("\n") == 1
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["query", "substances-for-indicaton"], "did you mean substances-for-indication"),
-    (["query", "substances-for-indication", "-p", "indication"], "write NAME=VALUE"),
-    (["query", "substances-for-indication", "-p", "substance=dutasteride"], "use indication"),
-    (["query", "substances-for-indication", "-p", "indication=" + INJECTION], "parameter indication: "),
-    (["query", "evidence-for-pair", "-p", "polarity=" + INJECTION], "use one of supports, refutes"),
-    (["query"], "give a saved query name"),
-    (["query", "graph-summary", "--file", "x.rq"], "not two of them"),
-    (["query", "--file", "/no/such/file.rq"], "cannot read"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "substances-for-indicaton"], "did you mean substances-for-indication"),
+        (["query", "substances-for-indication", "-p", "indication"], "write NAME=VALUE"),
+        (["query", "substances-for-indication", "-p", "substance=dutasteride"], "use indication"),
+        (["query", "substances-for-indication", "-p", "indication=" + INJECTION], "parameter indication: "),
+        (["query", "evidence-for-pair", "-p", "polarity=" + INJECTION], "use one of supports, refutes"),
+        (["query"], "give a saved query name"),
+        (["query", "graph-summary", "--file", "x.rq"], "not two of them"),
+        (["query", "--file", "/no/such/file.rq"], "cannot read"),
+    ],
+)
 def test_cli_bad_input_is_one_line_and_exit_2(capsys, args, message):
     code, out, err = cli(capsys, *args)
     assert code == 2 and out == ""
@@ -507,22 +571,32 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys, args, message):
 
 
 def test_cli_notes_an_unknown_id_when_nothing_matches(capsys):
-    code, out, err = cli(capsys, "query", "substances-for-indication", "-p", "indication=androgenetic-alopecai",
-                         "--format", "csv")
+    code, out, err = cli(
+        capsys, "query", "substances-for-indication", "-p", "indication=androgenetic-alopecai", "--format", "csv"
+    )
     assert code == 0 and out.strip() == ",".join(Q.get_saved("substances-for-indication").columns)
     assert "indication=mkd:androgenetic-alopecai does not occur in the graph" in err
 
 
 def test_cli_end_to_end_as_a_subprocess():
-    proc = run_cli("query", "technique-parameters", "-p", "technique=point-by-point-technique", "-p",
-                   "parameter=volume", "--format", "tsv")
+    proc = run_cli(
+        "query",
+        "technique-parameters",
+        "-p",
+        "technique=point-by-point-technique",
+        "-p",
+        "parameter=volume",
+        "--format",
+        "tsv",
+    )
     assert proc.returncode == 0, proc.stderr
-    assert "\t0.02\t0.05\t\"mL\"" in proc.stdout or "0.02" in proc.stdout
+    assert '\t0.02\t0.05\t"mL"\t' in proc.stdout
 
 
 # ---------------------------------------------------------------------------
 # the real Oxigraph server
 # ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
@@ -533,9 +607,19 @@ def server(tmp_path_factory):
     if not exe:
         pytest.fail("the oxigraph server is not installed: pip install oxigraph")
     port = free_port()
-    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path_factory.mktemp("oxq")), "--bind",
-                             f"127.0.0.1:{port}", "--union-default-graph"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            exe,
+            "serve",
+            "--location",
+            str(tmp_path_factory.mktemp("oxq")),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/query"
     try:
         wait_http(url + "?query=ASK%7B%7D")
@@ -576,4 +660,3 @@ def test_remote_injection_changes_nothing(server):
     proc = run_cli("query", "evidence-for-pair", "-p", "subject=" + INJECTION, "--endpoint", server)
     assert proc.returncode == 2 and proc.stderr.startswith("mesokg: error: parameter subject: ")
     assert store.count() == before
-

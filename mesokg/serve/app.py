@@ -184,7 +184,7 @@ async def _run(
             ("query", text, subs, select_fmt, graph_fmt, cfg.max_rows, default_graphs, named_graphs)
         )
     except PoolError as e:
-        return error_response(request, e.status, e.message, {"Retry-After": "1"})
+        return error_response(request, e.status, e.message, {"Retry-After": "1"} if e.retry else None)
     return _reply_response(request, reply, cfg.max_rows)
 
 

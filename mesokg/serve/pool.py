@@ -44,10 +44,11 @@ _PR_SET_PDEATHSIG = 1
 class PoolError(Exception):
     """A request the pool could not answer; ``status`` is the HTTP status to reply with."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, retry: bool = False):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.retry = retry  # worth trying again shortly (the server was busy, not the query too big)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -244,7 +245,7 @@ class WorkerPool:
             w = await asyncio.wait_for(self._idle.get(), limit)
         except asyncio.TimeoutError:
             raise PoolError(
-                503, f"the server is busy: no worker became free within {limit:g} s; try again shortly"
+                503, f"the server is busy: no worker became free within {limit:g} s; try again shortly", retry=True
             ) from None
         data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         done = False

@@ -8,7 +8,7 @@ Requests and replies are small tuples (pickled by :mod:`.pool`):
   the client accepts none, and the graph lists hold IRIs (``None``: the store's own dataset);
 - ``("ping",)``.
 
-Replies: ``("ok", media_type, body, info)`` with ``info = {"kind", "count", "truncated"}``, or
+Replies: ``("ok", media_type, body, info)`` with ``info = {"kind", "count", "truncated", "ms"}``, or
 ``("error", http_status, message)``. Nothing here raises: every failure becomes an error reply.
 """
 
