@@ -75,7 +75,7 @@ class Param:
 
     def usage(self) -> str:
         """Short form for listings: ``name=TYPE`` with the default or the allowed values."""
-        kind = "|".join(self.allowed) if self.type == "enum" else self.type.upper()
+        kind = " | ".join(self.allowed) if self.type == "enum" else self.type.upper()
         text = f"{self.name}={kind}"
         return f"{text} (default {self.default})" if self.default is not None else text
 
@@ -258,8 +258,9 @@ def _iri(param: Param, value: str) -> ox.NamedNode:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _term(param: Param, value: str):
-    """Parse one user value into an RDF term of the parameter's type."""
+    """Parse one user value into an RDF term of the parameter's type (terms are immutable: cached)."""
     if param.type == "iri":
         return _iri(param, value)
     if param.type == "string":

@@ -135,8 +135,7 @@ class QueryResult:
             return cls("ask", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             names = [v.value for v in res.variables]
-            n = len(names)
-            return cls("select", variables=names, rows=[tuple(sol[i] for i in range(n)) for sol in res])
+            return cls("select", variables=names, rows=[tuple(sol) for sol in res])
         return cls("graph", triples=list(res))
 
     def __len__(self) -> int:
