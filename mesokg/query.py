@@ -334,12 +334,23 @@ def parse_assignments(items: tuple[str, ...] | list[str]) -> dict[str, str]:
 # ---------------------------------------------------------------------------
 
 
+_NOT_PROJECTED = re.compile(r"does not contains? variable \?(\w+) in its SELECT projection")
+
+
 def execute(store, text: str, bindings: dict | None = None) -> QueryResult:
     """Run a query on any store; an engine failure becomes a one-line :class:`MesokgError`."""
     try:
         return store.query(text, bindings or None)
-    except (RuntimeError, ValueError, TypeError) as e:  # evaluation errors reported by pyoxigraph
+    except (MesokgError, RuntimeError, ValueError, TypeError) as e:  # RuntimeError etc.: from pyoxigraph
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        m = _NOT_PROJECTED.search(first)
+        if m:
+            raise InputError(
+                f"parameter {m.group(1)} must be a column of the query: add ?{m.group(1)} to SELECT "
+                "(pyoxigraph binds only projected variables)"
+            ) from None
+        if isinstance(e, MesokgError):
+            raise
         raise MesokgError(f"the query failed: {first}") from None
 
 
@@ -361,8 +372,11 @@ def run_saved(store, name: str, *, as_frame: bool = False, **params):
     """
     res = run(store, get_saved(name), params)
     if not as_frame:
-        names = res.variables
-        return [{v: to_python(t) for v, t in zip(names, row, strict=True) if t is not None} for row in res.rows]
+        names, iri = res.variables, ox.NamedNode  # IRIs inline: most cells are IRIs, and this is the hot loop
+        return [
+            {v: t.value if type(t) is iri else to_python(t) for v, t in zip(names, row, strict=True) if t is not None}
+            for row in res.rows
+        ]
     try:
         import pandas as pd
     except ImportError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import click
 
@@ -127,7 +128,7 @@ def _details(q) -> str:
 )
 @store_options
 def query_cmd(query, params, file, fmt, limit, store_path, endpoint):
-    """Run QUERY: a saved query's name (see `mesokg queries`), or a SPARQL query string.
+    """Run QUERY: a saved query's name (see `mesokg queries`), a SPARQL query string or a .rq file.
 
     \b
     mesokg query substances-for-indication --param indication=androgenetic-alopecia
@@ -144,6 +145,8 @@ def query_cmd(query, params, file, fmt, limit, store_path, endpoint):
         raise InputError("give a saved query name, a query string or --file, not two of them")
     if not file and not query:
         raise InputError("give a saved query name (see `mesokg queries`), a SPARQL query string or --file FILE")
+    if not file and query.endswith(".rq") and Path(query).is_file():
+        file, query = query, None  # `mesokg query my.rq` reads the file
     if file:
         saved = load_file(file)
     elif re.fullmatch(r"[A-Za-z0-9_.-]+", query):

@@ -55,7 +55,7 @@ class Store:
         return int(res.rows[0][0].value)
 
     def run_saved(self, name: str, **params):
-        """Run a saved query by name; rows as dicts (or a DataFrame when pandas is installed)."""
+        """Run a saved query by name: rows as dicts of plain values, or a DataFrame with ``as_frame=True``."""
         from .query import run_saved
 
         return run_saved(self, name, **params)
@@ -97,6 +97,8 @@ class OxigraphStore(Store):
             res = self._s.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
         except SyntaxError as e:
             raise _syntax_error(e) from None
+        except RuntimeError as e:  # e.g. a parameter that the query does not project
+            raise InputError(f"cannot run the query: {e}") from None
         return QueryResult.from_oxigraph(res)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
@@ -194,6 +196,12 @@ class RemoteStore(Store):
             url = self.gsp + ("?" + urllib.parse.urlencode({"graph": g}) if g else "?default")
             data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
             self._request(url, data, {"Content-Type": "application/n-triples"}, "PUT" if replace else "POST")
+
+    def count(self) -> int:
+        # servers may make the default graph the union of the named graphs, so count only the
+        # named graphs (mesokg puts everything in named graphs)
+        res = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(res.rows[0][0].value)
 
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         q = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH %s { ?s ?p ?o } }" % (str(graph) if graph else "?g")

@@ -492,6 +492,30 @@ def test_cli_runs_a_query_file_with_parameters(capsys, tmp_path):
     assert out.splitlines()[1].endswith(",dutasteride")
 
 
+def test_cli_explains_a_parameter_that_is_not_a_column(capsys, tmp_path):
+    f = tmp_path / "hidden.rq"
+    f.write_text("# param: term | iri | | | the term\nSELECT ?label WHERE { ?term ?p ?label }\n", encoding="utf-8")
+    code, _, err = cli(capsys, "query", "--file", str(f), "-p", "term=dutasteride")
+    assert code == 2 and "parameter term must be a column of the query" in err and err.count("\n") == 1
+
+
+def test_cli_reads_a_query_file_given_as_the_argument(capsys, tmp_path, monkeypatch):
+    (tmp_path / "count.rq").write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli(capsys, "query", "count.rq", "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines()[0] == "n" and int(out.splitlines()[1]) > 100
+
+
+def test_cli_with_an_on_disk_store_gives_the_same_answer(capsys, tmp_path):
+    args = ["query", "seed-coverage", "--format", "csv"]
+    _, in_memory, _ = cli(capsys, *args)
+    for _ in range(2):  # built on first use, reused after
+        code, on_disk, err = cli(capsys, *args, "--store", str(tmp_path / "store"))
+        assert code == 0, err
+        assert on_disk == in_memory
+
+
 def test_cli_runs_query_strings_select_ask_construct(capsys):
     code, out, _ = cli(capsys, "query", "PREFIX mk: <https://w3id.org/mesokg/> ASK { ?s a mk:Procedure }")
     assert code == 0 and out.strip() == "true"

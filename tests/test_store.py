@@ -39,14 +39,14 @@ def test_curated_and_inferred_graphs_are_apart(store):
 
 
 def test_select_with_substitution_binds_as_rdf_term(store):
-    q = "SELECT ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    q = "SELECT ?x ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
     res = store.query(q, {"x": ox.NamedNode(MKD + "mesotherapy")})
-    assert res.variables == ["label"]
+    assert res.variables == ["x", "label"]
     assert [r["label"] for r in res.dicts()] == ["mesotherapy"]
 
 
 def test_injection_value_is_a_plain_string(store):
-    q = "SELECT ?x WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    q = "SELECT ?x ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
     res = store.query(q, {"label": ox.Literal('x" } ; DROP ALL ; #')})
     assert res.rows == []
     assert store.count() > 1000  # nothing was dropped
