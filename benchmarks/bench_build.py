@@ -67,14 +67,30 @@ def main() -> None:
 
     out = tmp / "out"
     out.mkdir()
-    compare("build (HermiT + SHACL + 10 files)", [MESOKG, "build", "--out", str(out), "-q"],
-            [PY, "-c", RDFLIB_BUILD, "build", str(out)], "rdflib+pyshacl, no reasoner", cold)
+    compare(
+        "build (HermiT + SHACL + 10 files)",
+        [MESOKG, "build", "--out", str(out), "-q"],
+        [PY, "-c", RDFLIB_BUILD, "build", str(out)],
+        "rdflib+pyshacl, no reasoner",
+        cold,
+    )
     compare("validate", [MESOKG, "validate"], [PY, "-c", RDFLIB_BUILD, "validate", str(out)], "rdflib+pyshacl", warm)
-    compare("export (turtle to file)", [MESOKG, "export", "--format", "turtle", "-o", str(out / "x.ttl")],
-            [PY, "-c", RDFLIB_BUILD, "export", str(out)], "rdflib parse+4 formats", warm)
+    compare(
+        "export (turtle to file)",
+        [MESOKG, "export", "--format", "turtle", "-o", str(out / "x.ttl")],
+        [PY, "-c", RDFLIB_BUILD, "export", str(out)],
+        "rdflib parse+4 formats",
+        warm,
+    )
     compare("mesokg --help start-up", [MESOKG, "--help"], [PY, "-c", "pass"], "python -c pass", warm, diff=True)
-    compare("mesokg stats start-up", [MESOKG, "stats", "--format", "csv"], [PY, "-c", "pass"], "python -c pass",
-            warm, diff=True)
+    compare(
+        "mesokg stats start-up",
+        [MESOKG, "stats", "--format", "csv"],
+        [PY, "-c", "pass"],
+        "python -c pass",
+        warm,
+        diff=True,
+    )
     print(f"median of {args.repeat} runs; machine: {os.cpu_count()} cores")
     print(f"{'task':38} {'mesokg':>8} {'baseline':>30} {'time':>8} {'ratio / extra':>14}")
     for task, m, bname, b, r, diff in rows:

@@ -41,8 +41,10 @@ def quads_to_rdflib(quads):
     import rdflib
 
     g = rdflib.Graph()
-    g.parse(data=ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
-                              format=ox.RdfFormat.N_TRIPLES), format="nt")
+    g.parse(
+        data=ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES),
+        format="nt",
+    )
     return g
 
 
@@ -62,8 +64,13 @@ def _triples(quads, graphs):
     return [ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name in graphs]
 
 
-def build(out: str | Path = "dist", *, use_cache: bool = False, progress: Callable[[str], None] | None = None,
-          validate: bool = True) -> BuildResult:
+def build(
+    out: str | Path = "dist",
+    *,
+    use_cache: bool = False,
+    progress: Callable[[str], None] | None = None,
+    validate: bool = True,
+) -> BuildResult:
     """Run the whole build and write the release files into ``out``. Returns the manifest."""
     from .dataset import inferred_quads, inputs_digest
     from .load import curated_quads
@@ -122,8 +129,12 @@ def build(out: str | Path = "dist", *, use_cache: bool = False, progress: Callab
     for name, items, fmt in plan:
         data = serialize(items, fmt)
         write_atomic(out / name, data)
-        files[name] = {"format": fmt, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-                       "statements": len(set(items))}
+        files[name] = {
+            "format": fmt,
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "statements": len(set(items)),
+        }
     timings["write"] = time.perf_counter() - t
 
     counts = {
@@ -140,8 +151,12 @@ def build(out: str | Path = "dist", *, use_cache: bool = False, progress: Callab
         "inputs_sha256": digest,
         "reasoner": {"name": "HermiT (owlready2)", "consistent": True, "from_cache": cached},
         "validation": {"conforms": validate or None, "warnings": n_warnings},
-        "graphs": {"ontology": GRAPH_ONTOLOGY.value, "curated": GRAPH_CURATED.value,
-                   "mappings": GRAPH_MAPPINGS.value, "inferred": GRAPH_INFERRED.value},
+        "graphs": {
+            "ontology": GRAPH_ONTOLOGY.value,
+            "curated": GRAPH_CURATED.value,
+            "mappings": GRAPH_MAPPINGS.value,
+            "inferred": GRAPH_INFERRED.value,
+        },
         "counts": counts,
         "files": files,
     }

@@ -41,6 +41,7 @@ def run_checks(store) -> list[CheckFailure]:
     for cq in check_queries():
         res = store.query(cq.text)
         for row in res.dicts():
-            failures.append(CheckFailure(cq.name, cq.title, cq.fix, str(row.get("node", "")),
-                                         str(row.get("problem", ""))))
+            failures.append(
+                CheckFailure(cq.name, cq.title, cq.fix, str(row.get("node", "")), str(row.get("problem", "")))
+            )
     return failures

@@ -20,8 +20,9 @@ def _console(err: bool = False):
 
 
 @click.command("build")
-@click.option("--out", default="dist", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the release files.")
+@click.option(
+    "--out", default="dist", show_default=True, type=click.Path(file_okay=False), help="Folder for the release files."
+)
 @click.option("--use-cache", is_flag=True, help="Reuse cached inferences when the inputs are unchanged.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
 def build_cmd(out, use_cache, quiet):
@@ -46,15 +47,21 @@ def build_cmd(out, use_cache, quiet):
         _console().print(table)
     c = m["counts"]
     t = result.timings
-    click.echo(f"built {c['total']} statements ({c['curated']} curated, {c['ontology']} ontology, "
-               f"{c['mappings']} mappings, {c['inferred']} inferred) in {sum(t.values()):.1f} s "
-               f"[reason {t.get('reason', 0):.1f} s, validate {t.get('validate', 0):.1f} s]")
+    click.echo(
+        f"built {c['total']} statements ({c['curated']} curated, {c['ontology']} ontology, "
+        f"{c['mappings']} mappings, {c['inferred']} inferred) in {sum(t.values()):.1f} s "
+        f"[reason {t.get('reason', 0):.1f} s, validate {t.get('validate', 0):.1f} s]"
+    )
 
 
 @click.command("validate")
 @click.argument("files", nargs=-1, type=click.Path())
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Also write the machine-readable SHACL report (Turtle) to FILE.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="Also write the machine-readable SHACL report (Turtle) to FILE.",
+)
 @click.option("--no-warnings", is_flag=True, help="List violations only.")
 def validate_cmd(files, report_path, no_warnings):
     """Validate the shipped graph, plus FILES if given, against the shapes and curation checks.
@@ -93,17 +100,22 @@ def reason_cmd(limit):
     from .reason import reason
 
     result = reason(curated_quads())
-    click.echo(f"consistent: yes; unsatisfiable classes: none; {len(result.inferred)} inferred statements "
-               f"in {result.seconds:.1f} s")
+    click.echo(
+        f"consistent: yes; unsatisfiable classes: none; {len(result.inferred)} inferred statements "
+        f"in {result.seconds:.1f} s"
+    )
     for kind, n in sorted(result.summary().items()):
         click.echo(f"  {kind}: {n}")
     from .sparql import term_python
 
     def short(t):
         v = str(term_python(t))
-        return v.replace("https://w3id.org/mesokg/id/", "mkd:").replace("https://w3id.org/mesokg/", "mk:") \
-                .replace("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:") \
-                .replace("http://www.w3.org/2000/01/rdf-schema#", "rdfs:")
+        return (
+            v.replace("https://w3id.org/mesokg/id/", "mkd:")
+            .replace("https://w3id.org/mesokg/", "mk:")
+            .replace("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:")
+            .replace("http://www.w3.org/2000/01/rdf-schema#", "rdfs:")
+        )
 
     for t in sorted(result.inferred, key=lambda t: (t.predicate.value, t.object.value, t.subject.value))[:limit]:
         click.echo(f"  {short(t.subject)} {short(t.predicate)} {short(t.object)}")
@@ -112,12 +124,18 @@ def reason_cmd(limit):
 
 
 @click.command("export")
-@click.option("--format", "fmt", default="turtle", show_default=True,
-              help="turtle, nt, nq, trig, jsonld or xml (RDF/XML).")
+@click.option(
+    "--format", "fmt", default="turtle", show_default=True, help="turtle, nt, nq, trig, jsonld or xml (RDF/XML)."
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
-@click.option("--graph", "which", default="curated", show_default=True,
-              type=click.Choice(["curated", "inferred", "ontology", "full"]),
-              help="curated = ontology + seeds + mappings; full adds the inferences.")
+@click.option(
+    "--graph",
+    "which",
+    default="curated",
+    show_default=True,
+    type=click.Choice(["curated", "inferred", "ontology", "full"]),
+    help="curated = ontology + seeds + mappings; full adds the inferences.",
+)
 @store_options
 def export_cmd(fmt, output, which, store_path, endpoint):
     """Write the graph in an RDF format (stdout by default)."""
@@ -132,9 +150,12 @@ def export_cmd(fmt, output, which, store_path, endpoint):
     )
 
     fmt = format_name(fmt)
-    graphs = {"curated": {GRAPH_ONTOLOGY, GRAPH_CURATED, GRAPH_MAPPINGS}, "inferred": {GRAPH_INFERRED},
-              "ontology": {GRAPH_ONTOLOGY},
-              "full": {GRAPH_ONTOLOGY, GRAPH_CURATED, GRAPH_MAPPINGS, GRAPH_INFERRED}}[which]
+    graphs = {
+        "curated": {GRAPH_ONTOLOGY, GRAPH_CURATED, GRAPH_MAPPINGS},
+        "inferred": {GRAPH_INFERRED},
+        "ontology": {GRAPH_ONTOLOGY},
+        "full": {GRAPH_ONTOLOGY, GRAPH_CURATED, GRAPH_MAPPINGS, GRAPH_INFERRED},
+    }[which]
     if store_path or endpoint:
         from .options import open_from_options
 
@@ -189,13 +210,16 @@ def stats_cmd(fmt, store_path, endpoint):
     stats = compute_stats(open_from_options(store_path, endpoint))
 
     def short(v: str) -> str:
-        for ns, p in (("https://w3id.org/mesokg/id/", "mkd:"), ("https://w3id.org/mesokg/", "mk:"),
-                      ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:"),
-                      ("http://www.w3.org/2000/01/rdf-schema#", "rdfs:"),
-                      ("http://www.w3.org/2002/07/owl#", "owl:"),
-                      ("http://www.w3.org/2004/02/skos/core#", "skos:")):
+        for ns, p in (
+            ("https://w3id.org/mesokg/id/", "mkd:"),
+            ("https://w3id.org/mesokg/", "mk:"),
+            ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:"),
+            ("http://www.w3.org/2000/01/rdf-schema#", "rdfs:"),
+            ("http://www.w3.org/2002/07/owl#", "owl:"),
+            ("http://www.w3.org/2004/02/skos/core#", "skos:"),
+        ):
             if v.startswith(ns):
-                return p + v[len(ns):]
+                return p + v[len(ns) :]
         return v
 
     if fmt == "json":
@@ -237,7 +261,9 @@ def load_cmd(files, store_path):
 
 
 @click.command("push")
-@click.option("--endpoint", required=True, metavar="URL", help="SPARQL query endpoint, e.g. http://127.0.0.1:7878/query.")
+@click.option(
+    "--endpoint", required=True, metavar="URL", help="SPARQL query endpoint, e.g. http://127.0.0.1:7878/query."
+)
 @click.option("--gsp", metavar="URL", help="Graph Store Protocol URL (default: the endpoint with /query → /store).")
 @click.option("--graph", metavar="IRI", help="Put everything into this one named graph instead of mesokg's own graphs.")
 @click.option("--replace", is_flag=True, help="Replace the target graphs instead of adding to them.")

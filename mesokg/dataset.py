@@ -20,7 +20,8 @@ from .rdfio import GRAPH_INFERRED, write_atomic
 
 def cache_dir() -> Path:
     base = os.environ.get("MESOKG_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mesokg")
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mesokg"
+    )
     return Path(base)
 
 
@@ -40,8 +41,9 @@ def inputs_digest(extra: Iterable[str | Path] = ()) -> str:
     return h.hexdigest()[:24]
 
 
-def inferred_quads(curated: list[ox.Quad], digest: str | None = None, use_cache: bool = True
-                   ) -> tuple[list[ox.Quad], bool]:
+def inferred_quads(
+    curated: list[ox.Quad], digest: str | None = None, use_cache: bool = True
+) -> tuple[list[ox.Quad], bool]:
     """Inferred quads for ``curated``, from the cache when the inputs are unchanged.
 
     Returns (quads, from_cache).

@@ -19,7 +19,7 @@ OWL = "http://www.w3.org/2002/07/owl#"
 def _short(v: str) -> str:
     for ns, p in (("https://w3id.org/mesokg/id/", "mkd:"), ("https://w3id.org/mesokg/", "mk:")):
         if v.startswith(ns):
-            return p + v[len(ns):]
+            return p + v[len(ns) :]
     return v
 
 
@@ -62,7 +62,7 @@ def explain(quads) -> list[str]:
         for m in members:
             items = rdf_list(m)
             for i, a in enumerate(items):
-                for b in items[i + 1:]:
+                for b in items[i + 1 :]:
                     disjoint.add(frozenset((a, b)))
 
     def named(c) -> list:
@@ -113,23 +113,29 @@ def explain(quads) -> list[str]:
     for ind, types in why.items():
         ts = list(types)
         for i, a in enumerate(ts):
-            for b in ts[i + 1:]:
+            for b in ts[i + 1 :]:
                 if frozenset((a, b)) in disjoint:
-                    problems.append(f"{_short(ind.value)} is both {_short(a.value)} ({types[a]}) and "
-                                    f"{_short(b.value)} ({types[b]}), which are disjoint")
+                    problems.append(
+                        f"{_short(ind.value)} is both {_short(a.value)} ({types[a]}) and "
+                        f"{_short(b.value)} ({types[b]}), which are disjoint"
+                    )
     for ind, alts, reason in alternatives:
         types = why.get(ind, {})
         if types and all(any(frozenset((alt, t)) in disjoint for t in types) for alt in alts):
-            problems.append(f"{_short(ind.value)} must be one of {', '.join(_short(a.value) for a in alts)} "
-                            f"({reason}) but its types {', '.join(_short(t.value) for t in types)} exclude all")
+            problems.append(
+                f"{_short(ind.value)} must be one of {', '.join(_short(a.value) for a in alts)} "
+                f"({reason}) but its types {', '.join(_short(t.value) for t in types)} exclude all"
+            )
     for p_iri, pairs in by_p.items():
         for r in ranges.get(ox.NamedNode(p_iri), []):
             if not r.value.startswith("http://www.w3.org/2001/XMLSchema#"):
                 continue
             for s, o in pairs:
                 if isinstance(o, ox.Literal) and not _datatype_ok(o, r.value):
-                    problems.append(f"{_short(s.value)} {_short(p_iri)} {o}: the value is not of the declared "
-                                    f"range {r.value.replace('http://www.w3.org/2001/XMLSchema#', 'xsd:')}")
+                    problems.append(
+                        f"{_short(s.value)} {_short(p_iri)} {o}: the value is not of the declared "
+                        f"range {r.value.replace('http://www.w3.org/2001/XMLSchema#', 'xsd:')}"
+                    )
     functional = {s for s, o in by_p[RDF + "type"] if o.value == OWL + "FunctionalProperty"}
     for p in functional:
         vals = defaultdict(set)
@@ -138,19 +144,32 @@ def explain(quads) -> list[str]:
         for s, os_ in vals.items():
             if len(os_) > 1:  # literals always differ; IRIs would be merged (owl:sameAs), which
                 # clashes with AllDifferent or disjoint types — either way a curation error
-                problems.append(f"{_short(s.value)} has {len(os_)} values for functional {_short(p.value)}: "
-                                + ", ".join(sorted(_short(getattr(x, "value", str(x))) for x in os_)))
+                problems.append(
+                    f"{_short(s.value)} has {len(os_)} values for functional {_short(p.value)}: "
+                    + ", ".join(sorted(_short(getattr(x, "value", str(x))) for x in os_))
+                )
     return sorted(set(problems))
 
 
-_INTEGER_TYPES = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                  "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong"}
+_INTEGER_TYPES = {
+    "integer",
+    "int",
+    "long",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "negativeInteger",
+    "nonPositiveInteger",
+    "unsignedInt",
+    "unsignedLong",
+}
 
 
 def _datatype_ok(lit: ox.Literal, range_iri: str) -> bool:
     xsd = "http://www.w3.org/2001/XMLSchema#"
-    want = range_iri[len(xsd):]
-    have = lit.datatype.value[len(xsd):] if lit.datatype.value.startswith(xsd) else lit.datatype.value
+    want = range_iri[len(xsd) :]
+    have = lit.datatype.value[len(xsd) :] if lit.datatype.value.startswith(xsd) else lit.datatype.value
     if lit.language:
         return False  # a language-tagged string is never an xsd datatype value
     if want == have:

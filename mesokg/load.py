@@ -21,8 +21,13 @@ _DEFAULT_CURIES = {
     "mk": "https://w3id.org/mesokg/",
     "mkd": "https://w3id.org/mesokg/id/",
 }
-_ALLOWED_PREDICATES = {SKOS + "exactMatch", SKOS + "closeMatch", SKOS + "broadMatch",
-                       SKOS + "narrowMatch", SKOS + "relatedMatch"}
+_ALLOWED_PREDICATES = {
+    SKOS + "exactMatch",
+    SKOS + "closeMatch",
+    SKOS + "broadMatch",
+    SKOS + "narrowMatch",
+    SKOS + "relatedMatch",
+}
 
 
 def read_sssom(path: str | Path) -> list[ox.Quad]:
@@ -72,8 +77,7 @@ def read_sssom(path: str | Path) -> list[ox.Quad]:
     return quads
 
 
-def curated_quads(extra_files: Iterable[str | Path] = (), seeds: Iterable[str | Path] | None = None
-                  ) -> list[ox.Quad]:
+def curated_quads(extra_files: Iterable[str | Path] = (), seeds: Iterable[str | Path] | None = None) -> list[ox.Quad]:
     """All curated quads: ontology, seed files (or ``seeds``), mappings, plus ``extra_files``."""
     quads = parse_file(paths.ontology_file(), GRAPH_ONTOLOGY)
     for f in paths.seed_files() if seeds is None else seeds:

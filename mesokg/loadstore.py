@@ -42,12 +42,17 @@ def load_into_store(files, store_path: str | Path) -> Added:
         if not report.conforms or failures:
             lines = [report.text(warnings=False)] if not report.conforms else []
             lines += [f"{f.check}: {f.node}: {f.problem}" for f in failures]
-            raise ValidationFailed("not loaded: the store with these files would not validate; the store is "
-                                   "unchanged:\n" + "\n".join(lines))
+            raise ValidationFailed(
+                "not loaded: the store with these files would not validate; the store is "
+                "unchanged:\n" + "\n".join(lines)
+            )
         inferred_now = {(q.subject, q.predicate, q.object) for q in store.quads(GRAPH_INFERRED)}
         result = reason(candidate)  # raises on inconsistency; the store is untouched then
-        more = [ox.Quad(t.subject, t.predicate, t.object, GRAPH_INFERRED) for t in result.inferred
-                if (t.subject, t.predicate, t.object) not in inferred_now]
+        more = [
+            ox.Quad(t.subject, t.predicate, t.object, GRAPH_INFERRED)
+            for t in result.inferred
+            if (t.subject, t.predicate, t.object) not in inferred_now
+        ]
         store.add(fresh + more)  # one transaction
         return Added(len(fresh), len(more))
     finally:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import click
 
-store_option = click.option("--store", "store_path", metavar="PATH", default=None,
-                            help="On-disk Oxigraph store (built on first use, reused after).")
-endpoint_option = click.option("--endpoint", metavar="URL", default=None,
-                               help="Remote SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query.")
+store_option = click.option(
+    "--store",
+    "store_path",
+    metavar="PATH",
+    default=None,
+    help="On-disk Oxigraph store (built on first use, reused after).",
+)
+endpoint_option = click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Remote SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query.",
+)
 
 
 def store_options(f):

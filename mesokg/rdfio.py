@@ -28,10 +28,27 @@ FORMATS: dict[str, tuple[ox.RdfFormat, str, str]] = {
     "xml": (ox.RdfFormat.RDF_XML, ".owl", "application/rdf+xml"),
     "jsonld": (ox.RdfFormat.JSON_LD, ".jsonld", "application/ld+json"),
 }
-ALIASES = {"ttl": "turtle", "ntriples": "nt", "n-triples": "nt", "rdfxml": "xml", "rdf": "xml",
-           "owl": "xml", "json-ld": "jsonld", "nquads": "nq"}
-SUFFIX_FORMAT = {".ttl": "turtle", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".owl": "xml",
-                 ".rdf": "xml", ".xml": "xml", ".jsonld": "jsonld", ".json": "jsonld"}
+ALIASES = {
+    "ttl": "turtle",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "rdfxml": "xml",
+    "rdf": "xml",
+    "owl": "xml",
+    "json-ld": "jsonld",
+    "nquads": "nq",
+}
+SUFFIX_FORMAT = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nq",
+    ".trig": "trig",
+    ".owl": "xml",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+}
 
 
 def format_name(name: str) -> str:
@@ -69,11 +86,16 @@ def serialize(quads, fmt: str) -> bytes:
     items = list(quads)
     if rdf_fmt not in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):  # only these keep graph names
         items = [ox.Triple(q.subject, q.predicate, q.object) if isinstance(q, ox.Quad) else q for q in items]
-    prefixes = {"mk": MK, "mkd": MKD, "owl": "http://www.w3.org/2002/07/owl#",
-                "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-                "xsd": "http://www.w3.org/2001/XMLSchema#",
-                "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/"}
+    prefixes = {
+        "mk": MK,
+        "mkd": MKD,
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "dcterms": "http://purl.org/dc/terms/",
+    }
     kwargs = {}
     if rdf_fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
         kwargs["prefixes"] = prefixes

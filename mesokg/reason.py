@@ -22,25 +22,44 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-_NON_OWL2 = {"date", "time", "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay", "duration",
-             "dayTimeDuration", "yearMonthDuration"}
+_NON_OWL2 = {
+    "date",
+    "time",
+    "gYear",
+    "gYearMonth",
+    "gMonth",
+    "gMonthDay",
+    "gDay",
+    "duration",
+    "dayTimeDuration",
+    "yearMonthDuration",
+}
 
 
 def _outside_owl2_map(o) -> bool:
     if isinstance(o, ox.Literal):
-        return o.datatype.value.startswith(XSD) and o.datatype.value[len(XSD):] in _NON_OWL2
-    return isinstance(o, ox.NamedNode) and o.value.startswith(XSD) and o.value[len(XSD):] in _NON_OWL2
+        return o.datatype.value.startswith(XSD) and o.datatype.value[len(XSD) :] in _NON_OWL2
+    return isinstance(o, ox.NamedNode) and o.value.startswith(XSD) and o.value[len(XSD) :] in _NON_OWL2
 
 
 # Human-readable text (labels, definitions, summaries, bibliographic strings) and annotation links
 # carry no logic; leaving them out halves what HermiT must parse. Their form is checked by SHACL.
 _TEXT_PREDICATES = (
-    "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2000/01/rdf-schema#comment",
-    "http://www.w3.org/2000/01/rdf-schema#seeAlso", "http://www.w3.org/2004/02/skos/core#",
-    "http://purl.org/dc/terms/", "https://w3id.org/mesokg/summary", "https://w3id.org/mesokg/onset",
-    "https://w3id.org/mesokg/effectMeasure", "https://w3id.org/mesokg/authors", "https://w3id.org/mesokg/venue",
-    "https://w3id.org/mesokg/doi", "https://w3id.org/mesokg/pmid", "https://w3id.org/mesokg/seedFile",
-    "https://w3id.org/mesokg/predicate", "https://w3id.org/mesokg/negatedBy",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2000/01/rdf-schema#comment",
+    "http://www.w3.org/2000/01/rdf-schema#seeAlso",
+    "http://www.w3.org/2004/02/skos/core#",
+    "http://purl.org/dc/terms/",
+    "https://w3id.org/mesokg/summary",
+    "https://w3id.org/mesokg/onset",
+    "https://w3id.org/mesokg/effectMeasure",
+    "https://w3id.org/mesokg/authors",
+    "https://w3id.org/mesokg/venue",
+    "https://w3id.org/mesokg/doi",
+    "https://w3id.org/mesokg/pmid",
+    "https://w3id.org/mesokg/seedFile",
+    "https://w3id.org/mesokg/predicate",
+    "https://w3id.org/mesokg/negatedBy",
 )
 
 
@@ -112,18 +131,19 @@ def reason(triples: list[ox.Triple | ox.Quad]) -> ReasonerResult:
             from .diagnose import explain
 
             causes = explain(triples)
-            detail = ("; ".join(causes[:10]) + (f"; … {len(causes) - 10} more" if len(causes) > 10 else "")
-                      if causes else "no simple cause found: look for an individual in two disjoint classes, "
-                      "or a value outside an enumerated class")
+            detail = (
+                "; ".join(causes[:10]) + (f"; … {len(causes) - 10} more" if len(causes) > 10 else "")
+                if causes
+                else "no simple cause found: look for an individual in two disjoint classes, "
+                "or a value outside an enumerated class"
+            )
             raise InconsistentOntology(f"the graph is inconsistent under HermiT: {detail}") from None
         except owlready2.OwlReadyJavaError as e:
             lines = [ln.strip() for ln in str(e).splitlines() if "Exception" in ln or "Error" in ln]
             raise MesokgError("HermiT failed: " + " | ".join(lines)[:400]) from None
         finally:
             _restore(saved_opts)
-        unsat = sorted(
-            c.iri for c in world.inconsistent_classes() if c.iri != OWL + "Nothing"
-        )
+        unsat = sorted(c.iri for c in world.inconsistent_classes() if c.iri != OWL + "Nothing")
         if unsat:
             raise InconsistentOntology("unsatisfiable class(es): " + ", ".join(unsat))
         out = Path(tmp, "all.nt")
@@ -132,8 +152,12 @@ def reason(triples: list[ox.Triple | ox.Quad]) -> ReasonerResult:
         inferred = []
         for t in everything:
             key = (t.subject, t.predicate, t.object)
-            if (key in asserted or isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-                    or t.subject.value == "http://anonymous"):
+            if (
+                key in asserted
+                or isinstance(t.subject, ox.BlankNode)
+                or isinstance(t.object, ox.BlankNode)
+                or t.subject.value == "http://anonymous"
+            ):
                 continue
             if t.predicate.value == RDF_TYPE and t.object.value in (OWL + "NamedIndividual", OWL + "Thing"):
                 continue

@@ -29,7 +29,7 @@ _LEX = re.compile(
     re.X,
 )
 _UPDATE_WORDS = ("INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
-_KEYWORD = re.compile(r"(?<![?$:\w])(SERVICE|LOAD|%s)(?![:\w])" % "|".join(_UPDATE_WORDS), re.I)
+_KEYWORD = re.compile(r"(?<![?$:\w])(SERVICE|LOAD|{})(?![:\w])".format("|".join(_UPDATE_WORDS)), re.I)
 _FROM = re.compile(r"(?<![?$:\w])FROM(?![:\w])\s+(?:NAMED\s+)?(\S+)", re.I)
 
 
@@ -83,9 +83,14 @@ def term_json(t) -> dict:
             d["datatype"] = t.datatype.value
         return d
     if isinstance(t, ox.Triple):
-        return {"type": "triple", "value": {"subject": term_json(t.subject),
-                                            "predicate": term_json(t.predicate),
-                                            "object": term_json(t.object)}}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_json(t.subject),
+                "predicate": term_json(t.predicate),
+                "object": term_json(t.object),
+            },
+        }
     raise TypeError(f"not an RDF term: {t!r}")
 
 
@@ -96,8 +101,7 @@ def term_python(t):
     if isinstance(t, ox.Literal):
         dt = t.datatype.value
         try:
-            if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger",
-                      XSD + "positiveInteger"):
+            if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger", XSD + "positiveInteger"):
                 return int(t.value)
             if dt == XSD + "decimal":
                 return Decimal(t.value)
@@ -143,15 +147,23 @@ class QueryResult:
 
     def dicts(self) -> list[dict]:
         """Rows as dicts of plain Python values (unbound variables omitted)."""
-        return [{v: term_python(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        return [
+            {v: term_python(t) for v, t in zip(self.variables, row, strict=False) if t is not None} for row in self.rows
+        ]
 
     def to_json(self) -> bytes:
         if self.kind == "ask":
             doc = {"head": {}, "boolean": bool(self.boolean)}
         else:
-            doc = {"head": {"vars": self.variables},
-                   "results": {"bindings": [{v: term_json(t) for v, t in zip(self.variables, row) if t is not None}
-                                            for row in self.rows]}}
+            doc = {
+                "head": {"vars": self.variables},
+                "results": {
+                    "bindings": [
+                        {v: term_json(t) for v, t in zip(self.variables, row, strict=False) if t is not None}
+                        for row in self.rows
+                    ]
+                },
+            }
         return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
     def serialize(self, fmt: str = "json") -> bytes:

@@ -138,7 +138,7 @@ def inject_values(sparql: str, bindings: dict[str, object]) -> str:
     m = re.search(r"(?i)\bWHERE\s*\{", code) or re.search(r"\{", code)
     if not m:
         raise InputError("cannot bind parameters: the query has no WHERE clause")
-    return sparql[: m.end()] + block + sparql[m.end():]
+    return sparql[: m.end()] + block + sparql[m.end() :]
 
 
 class RemoteStore(Store):
@@ -173,8 +173,10 @@ class RemoteStore(Store):
             check_query(sparql)
         text = inject_values(sparql, {str(k).lstrip("?"): v for k, v in (substitutions or {}).items()})
         body = urllib.parse.urlencode({"query": text}).encode()
-        headers = {"Content-Type": "application/x-www-form-urlencoded",
-                   "Accept": "application/sparql-results+json, application/n-triples;q=0.9"}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+        }
         data, ctype = self._request(self.endpoint, body, headers, "POST")
         ctype = ctype.split(";")[0].strip()
         if ctype in ("application/sparql-results+json", "application/json"):
@@ -205,12 +207,17 @@ class RemoteStore(Store):
 
     def quads(self, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         q = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH %s { ?s ?p ?o } }" % (str(graph) if graph else "?g")
-        return [ox.Quad(t.subject, t.predicate, t.object, graph or ox.DefaultGraph())
-                for t in self.query(q).triples]
+        return [ox.Quad(t.subject, t.predicate, t.object, graph or ox.DefaultGraph()) for t in self.query(q).triples]
 
 
-def open_store(path: str | Path | None = None, endpoint: str | None = None, *, gsp: str | None = None,
-               build: bool = True, read_only: bool = False) -> Store:
+def open_store(
+    path: str | Path | None = None,
+    endpoint: str | None = None,
+    *,
+    gsp: str | None = None,
+    build: bool = True,
+    read_only: bool = False,
+) -> Store:
     """Open the store the user asked for.
 
     - neither: an in-memory Oxigraph store holding the built graph (curated + inferred);

@@ -32,8 +32,18 @@ MKS = "https://w3id.org/mesokg/shapes#"
 ONTOLOGY_IRI = URIRef("https://w3id.org/mesokg/ontology")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
-_PREFIXES = {"mkd": MKD, "mk": MK, "mks": MKS, "sh": str(SH), "rdf": str(RDF), "rdfs": str(RDFS),
-             "owl": str(OWL), "xsd": str(XSD), "skos": str(SKOS), "dcterms": "http://purl.org/dc/terms/"}
+_PREFIXES = {
+    "mkd": MKD,
+    "mk": MK,
+    "mks": MKS,
+    "sh": str(SH),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": "http://purl.org/dc/terms/",
+}
 _BARE_DATATYPES = {XSD.integer, XSD.decimal, XSD.double, XSD.boolean}
 # longest namespace first, so mkd: wins over mk:
 _PREFIX_ORDER = sorted(_PREFIXES.items(), key=lambda kv: -len(kv[1]))
@@ -47,7 +57,7 @@ def compact(term) -> str | None:
         s = str(term)
         for pfx, ns in _PREFIX_ORDER:
             if s.startswith(ns) and len(s) > len(ns):
-                return f"{pfx}:{s[len(ns):]}"
+                return f"{pfx}:{s[len(ns) :]}"
         return f"<{s}>"
     if isinstance(term, Literal):
         lex = str(term)
@@ -65,13 +75,13 @@ def compact(term) -> str | None:
 class Result:
     """One SHACL result. ``shape`` is the named shape (property shapes resolve to their node shape)."""
 
-    severity: str              # 'Violation' | 'Warning' | 'Info'
-    shape: str                 # e.g. 'mks:ClaimShape'
-    focus: str                 # e.g. 'mkd:claim-dutasteride-fphl-moftah'
-    path: str | None           # e.g. 'mk:source', '^mk:usesTechnique'
-    value: str | None          # offending value, if any
-    message: str               # what is wrong and how to fix it
-    component: str | None = None   # e.g. 'sh:MinCountConstraintComponent'
+    severity: str  # 'Violation' | 'Warning' | 'Info'
+    shape: str  # e.g. 'mks:ClaimShape'
+    focus: str  # e.g. 'mkd:claim-dutasteride-fphl-moftah'
+    path: str | None  # e.g. 'mk:source', '^mk:usesTechnique'
+    value: str | None  # offending value, if any
+    message: str  # what is wrong and how to fix it
+    component: str | None = None  # e.g. 'sh:MinCountConstraintComponent'
     focus_node: object = field(default=None, compare=False, repr=False)
     value_node: object = field(default=None, compare=False, repr=False)
 
@@ -102,8 +112,7 @@ class ValidationReport:
         """Readable report, grouped by shape, then focus node."""
         nv, nw = len(self.violations), len(self.warnings)
         verdict = "conforms" if self.conforms else "does NOT conform"
-        lines = [f"SHACL: {verdict}: {nv} violation(s), {nw} warning(s) "
-                 f"({self.triples} triples, {self.seconds:.2f} s)"]
+        lines = [f"SHACL: {verdict}: {nv} violation(s), {nw} warning(s) ({self.triples} triples, {self.seconds:.2f} s)"]
         groups = self.by_shape()
 
         def key(shape):
@@ -114,8 +123,11 @@ class ValidationReport:
             rs = [r for f in groups[shape].values() for r in f if warnings or r.severity == "Violation"]
             if not rs:
                 continue
-            counts = ", ".join(f"{sum(r.severity == s for r in rs)} {s.lower()}(s)"
-                               for s in SEVERITY_ORDER if any(r.severity == s for r in rs))
+            counts = ", ".join(
+                f"{sum(r.severity == s for r in rs)} {s.lower()}(s)"
+                for s in SEVERITY_ORDER
+                if any(r.severity == s for r in rs)
+            )
             lines.append("")
             lines.append(f"{shape}  [{counts}]")
             for focus in sorted(groups[shape]):
@@ -176,8 +188,7 @@ def _to_rdflib(term):
     raise TypeError(f"unsupported term {term!r}")
 
 
-def shipped_graph(extra_files: Iterable[str | Path] = (), seeds: Iterable[str | Path] | None = None
-                  ) -> rdflib.Graph:
+def shipped_graph(extra_files: Iterable[str | Path] = (), seeds: Iterable[str | Path] | None = None) -> rdflib.Graph:
     """The graph to validate: ontology + seeds/*.ttl (or ``seeds``) + mappings + ``extra_files``."""
     from .load import curated_quads
 
@@ -198,6 +209,7 @@ def _flatten(data_graph) -> rdflib.Graph:
 
 # ---------------------------------------------------------------------------------------------
 # validation
+
 
 def _shape_name(sg: rdflib.Graph, node, memo: dict) -> str:
     """Named shape that owns ``node`` (property shapes and nested shapes are blank nodes)."""
@@ -238,8 +250,17 @@ def _path_text(g: rdflib.Graph, path) -> str | None:
 
 
 _TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
-_NOT_CONSTRAINTS = {*_TARGET_PREDICATES, SH.message, SH.severity, SH.deactivated, SH.name,
-                    SH.description, SH.order, SH.group, SH.prefixes}
+_NOT_CONSTRAINTS = {
+    *_TARGET_PREDICATES,
+    SH.message,
+    SH.severity,
+    SH.deactivated,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.prefixes,
+}
 
 
 def _hoisted(sg: rdflib.Graph) -> tuple[rdflib.Graph, dict]:
@@ -339,8 +360,16 @@ def validate(data_graph: rdflib.Graph, shapes_path=None, ontology_graph=None) ->
     try:
         with _QueryCache():
             conforms, rg, _text = pyshacl.validate(
-                data, shacl_graph=run_sg, inference="none", advanced=True, allow_warnings=True,
-                abort_on_first=False, meta_shacl=False, debug=False, inplace=True)
+                data,
+                shacl_graph=run_sg,
+                inference="none",
+                advanced=True,
+                allow_warnings=True,
+                abort_on_first=False,
+                meta_shacl=False,
+                debug=False,
+                inplace=True,
+            )
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -359,22 +388,33 @@ def validate(data_graph: rdflib.Graph, shapes_path=None, ontology_graph=None) ->
         msgs = sorted({str(m) for m in rg.objects(r, SH.resultMessage)})
         src = rg.value(r, SH.sourceShape)
         src = owner.get(src, src)
-        results.append(Result(
-            severity=severity,
-            shape=_shape_name(sg, src, memo),
-            focus=compact(focus),
-            path=_path_text(rg, rg.value(r, SH.resultPath)),
-            value=compact(value),
-            message=" ".join(msgs) if msgs else "(no message)",
-            component=compact(rg.value(r, SH.sourceConstraintComponent)),
-            focus_node=focus,
-            value_node=value,
-        ))
-    results.sort(key=lambda x: (SEVERITY_ORDER.get(x.severity, 3), x.shape, x.focus or "",
-                                x.path or "", x.value or "", x.message))
+        results.append(
+            Result(
+                severity=severity,
+                shape=_shape_name(sg, src, memo),
+                focus=compact(focus),
+                path=_path_text(rg, rg.value(r, SH.resultPath)),
+                value=compact(value),
+                message=" ".join(msgs) if msgs else "(no message)",
+                component=compact(rg.value(r, SH.sourceConstraintComponent)),
+                focus_node=focus,
+                value_node=value,
+            )
+        )
+    results.sort(
+        key=lambda x: (
+            SEVERITY_ORDER.get(x.severity, 3),
+            x.shape,
+            x.focus or "",
+            x.path or "",
+            x.value or "",
+            x.message,
+        )
+    )
     ok = not any(x.severity == "Violation" for x in results)
-    return ValidationReport(conforms=ok, results=results, report_graph=rg,
-                            seconds=time.perf_counter() - t0, triples=len(data))
+    return ValidationReport(
+        conforms=ok, results=results, report_graph=rg, seconds=time.perf_counter() - t0, triples=len(data)
+    )
 
 
 def validate_files(files: Iterable[str | Path] = (), shapes_path=None, seeds=None) -> ValidationReport:
@@ -385,8 +425,9 @@ def validate_files(files: Iterable[str | Path] = (), shapes_path=None, seeds=Non
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m mesokg.validate",
-                                 description="Validate ontology + seeds (+ FILES) against the SHACL shapes.")
+    ap = argparse.ArgumentParser(
+        prog="python -m mesokg.validate", description="Validate ontology + seeds (+ FILES) against the SHACL shapes."
+    )
     ap.add_argument("files", nargs="*", help="extra Turtle files to add to the shipped graph")
     ap.add_argument("--shapes", help="shapes file (default: ontology/shapes.ttl)")
     ap.add_argument("--no-warnings", action="store_true", help="list violations only")

@@ -88,9 +88,11 @@ def oxigraph_server(tmp_path_factory):
         pytest.fail("the oxigraph server is not installed: pip install oxigraph")
     port = free_port()
     loc = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen([exe, "serve", "--location", str(loc), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [exe, "serve", "--location", str(loc), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/query?query=ASK%7B%7D")
@@ -103,12 +105,20 @@ def oxigraph_server(tmp_path_factory):
             proc.kill()
 
 
-def run_cli(*args: str, input: str | None = None, timeout: float = 300, env: dict | None = None,
-            cwd: str | Path | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, input: str | None = None, timeout: float = 300, env: dict | None = None, cwd: str | Path | None = None
+) -> subprocess.CompletedProcess:
     """Run the installed ``mesokg`` command as a user would."""
     exe = shutil.which("mesokg", path=str(BIN)) or "mesokg"
-    return subprocess.run([exe, *args], capture_output=True, text=True, input=input, timeout=timeout,
-                          env={**os.environ, **(env or {})}, cwd=cwd)
+    return subprocess.run(
+        [exe, *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
 
 
 @contextlib.contextmanager

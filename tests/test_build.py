@@ -31,8 +31,16 @@ def test_manifest_lists_every_file_with_its_checksum(release):
     assert manifest["reasoner"]["consistent"] is True
     assert manifest["validation"]["conforms"] is True
     names = set(manifest["files"])
-    assert {"mesokg.ttl", "mesokg.nt", "mesokg.jsonld", "mesokg.owl", "mesokg-ontology.ttl",
-            "mesokg-inferred.ttl", "mesokg-full.trig", "mesokg-full.owl"} <= names
+    assert {
+        "mesokg.ttl",
+        "mesokg.nt",
+        "mesokg.jsonld",
+        "mesokg.owl",
+        "mesokg-ontology.ttl",
+        "mesokg-inferred.ttl",
+        "mesokg-full.trig",
+        "mesokg-full.owl",
+    } <= names
     for name, meta in manifest["files"].items():
         data = (release / name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == meta["sha256"], name
@@ -42,13 +50,18 @@ def test_manifest_lists_every_file_with_its_checksum(release):
     assert c["inferred"] > 0
 
 
-@pytest.mark.parametrize("name, fmt", [("mesokg.ttl", "turtle"), ("mesokg.nt", "nt"),
-                                       ("mesokg.jsonld", "json-ld"), ("mesokg.owl", "xml")])
+@pytest.mark.parametrize(
+    "name, fmt", [("mesokg.ttl", "turtle"), ("mesokg.nt", "nt"), ("mesokg.jsonld", "json-ld"), ("mesokg.owl", "xml")]
+)
 def test_rdflib_and_pyoxigraph_read_the_same_number_of_triples(release, name, fmt):
     manifest = json.loads((release / "manifest.json").read_text())
     g = rdflib.Graph().parse(release / name, format=fmt)
-    ox_fmt = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "json-ld": ox.RdfFormat.JSON_LD,
-              "xml": ox.RdfFormat.RDF_XML}[fmt]
+    ox_fmt = {
+        "turtle": ox.RdfFormat.TURTLE,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "json-ld": ox.RdfFormat.JSON_LD,
+        "xml": ox.RdfFormat.RDF_XML,
+    }[fmt]
     n_ox = len(set(ox.parse(path=str(release / name), format=ox_fmt)))
     # blank nodes get fresh ids per parse, so compare counts, and against the manifest
     assert len(g) == n_ox == manifest["files"][name]["statements"]
@@ -123,7 +136,8 @@ def test_build_refuses_an_invalid_graph_and_writes_nothing(tmp_path, monkeypatch
     seeds.mkdir()
     (seeds / "bad.ttl").write_text(
         "@prefix mk: <https://w3id.org/mesokg/> .\n@prefix mkd: <https://w3id.org/mesokg/id/> .\n"
-        "mkd:claim-x a mk:Claim ; mk:subject mkd:nothing-here .\n")
+        "mkd:claim-x a mk:Claim ; mk:subject mkd:nothing-here .\n"
+    )
     monkeypatch.setattr(paths, "seed_files", lambda: sorted(seeds.glob("*.ttl")))
     from mesokg.build import build
     from mesokg.errors import ValidationFailed

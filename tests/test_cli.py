@@ -61,13 +61,13 @@ def test_unknown_export_format():
 
 
 def test_unwritable_output(tmp_path):
-    one_line_error(run_cli("export", "--output", str(tmp_path / "no" / "such" / "dir" / "x.ttl")), 1,
-                   "does not exist")
+    one_line_error(run_cli("export", "--output", str(tmp_path / "no" / "such" / "dir" / "x.ttl")), 1, "does not exist")
     one_line_error(run_cli("export", "--output", "/proc/mesokg-export.ttl"), 1, "cannot write")
 
 
-@pytest.mark.parametrize("fmt, rdflib_fmt", [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"),
-                                             ("xml", "xml"), ("trig", "trig")])
+@pytest.mark.parametrize(
+    "fmt, rdflib_fmt", [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("xml", "xml"), ("trig", "trig")]
+)
 def test_export_formats_are_read_back(tmp_path, fmt, rdflib_fmt):
     out = tmp_path / f"graph.{fmt}"
     r = run_cli("export", "--format", fmt, "--output", str(out))
@@ -129,7 +129,8 @@ def test_load_adds_valid_data_and_refuses_invalid(tmp_path):
     r = run_cli("load", str(good), str(malformed), "--store", str(store))
     one_line_error(r, 2, f"{malformed}:4:")
     assert count() == n
-    q = run_cli("query", "ASK { <https://w3id.org/mesokg/id/test-vitamin-k> a ?t }", "--store", str(store),
-                "--format", "json")
+    q = run_cli(
+        "query", "ASK { <https://w3id.org/mesokg/id/test-vitamin-k> a ?t }", "--store", str(store), "--format", "json"
+    )
     if q.returncode == 0:  # the query command is part of the saved-queries work
         assert json.loads(q.stdout)["boolean"] is True

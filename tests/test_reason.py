@@ -29,33 +29,39 @@ def toy():
     return _types(reason(curated_quads(extra_files=[HERE / "defined-classes.ttl"], seeds=[])))
 
 
-@pytest.mark.parametrize("individual, cls", [
-    ("fat-drug", "LipolyticSubstance"),
-    ("bald", "HairIndication"),
-    ("claim-rct", "ControlledTrialBackedClaim"),
-    ("claim-rct", "HighLevelEvidenceClaim"),
-    ("claim-case", "LowLevelEvidenceClaim"),
-    ("claim-case", "RefutedClaim"),
-    ("claim-case", "ConflictingClaim"),
-    ("claim-opinion", "ConflictingClaim"),  # conflictsWith is symmetric
-    ("wrinkles", "IndicationWithLowLevelEvidence"),
-    ("harmful", "SubstanceWithReportedAdverseEvent"),
-])
+@pytest.mark.parametrize(
+    "individual, cls",
+    [
+        ("fat-drug", "LipolyticSubstance"),
+        ("bald", "HairIndication"),
+        ("claim-rct", "ControlledTrialBackedClaim"),
+        ("claim-rct", "HighLevelEvidenceClaim"),
+        ("claim-case", "LowLevelEvidenceClaim"),
+        ("claim-case", "RefutedClaim"),
+        ("claim-case", "ConflictingClaim"),
+        ("claim-opinion", "ConflictingClaim"),  # conflictsWith is symmetric
+        ("wrinkles", "IndicationWithLowLevelEvidence"),
+        ("harmful", "SubstanceWithReportedAdverseEvent"),
+    ],
+)
 def test_defined_class_membership(toy, individual, cls):
     assert cls in toy.get(T + individual, set())
 
 
-@pytest.mark.parametrize("individual, cls", [
-    ("other-drug", "LipolyticSubstance"),
-    ("wrinkles", "HairIndication"),
-    ("claim-case", "ControlledTrialBackedClaim"),
-    ("claim-opinion", "HighLevelEvidenceClaim"),
-    ("claim-opinion", "LowLevelEvidenceClaim"),
-    ("claim-rct", "RefutedClaim"),
-    ("claim-rct", "ConflictingClaim"),
-    ("bald", "IndicationWithLowLevelEvidence"),
-    ("fat-drug", "SubstanceWithReportedAdverseEvent"),
-])
+@pytest.mark.parametrize(
+    "individual, cls",
+    [
+        ("other-drug", "LipolyticSubstance"),
+        ("wrinkles", "HairIndication"),
+        ("claim-case", "ControlledTrialBackedClaim"),
+        ("claim-opinion", "HighLevelEvidenceClaim"),
+        ("claim-opinion", "LowLevelEvidenceClaim"),
+        ("claim-rct", "RefutedClaim"),
+        ("claim-rct", "ConflictingClaim"),
+        ("bald", "IndicationWithLowLevelEvidence"),
+        ("fat-drug", "SubstanceWithReportedAdverseEvent"),
+    ],
+)
 def test_defined_class_non_membership(toy, individual, cls):
     assert cls not in toy.get(T + individual, set())
 

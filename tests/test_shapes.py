@@ -61,8 +61,9 @@ def load_case(path: Path):
     g = rdflib.Graph().parse(path, format="turtle")
     expect = g.value(CASE, MKT.expect)
     shapes = {V.compact(s) for s in g.objects(CASE, MKT.expectShape)}
-    assert expect is not None and str(expect) in ("conforms", "violation", "warning"), \
+    assert expect is not None and str(expect) in ("conforms", "violation", "warning"), (
         f"{path.name}: <urn:case> needs mkt:expect conforms|violation|warning"
+    )
     assert shapes, f"{path.name}: <urn:case> needs at least one mkt:expectShape"
     g.remove((CASE, None, None))
     return g, str(expect), shapes
@@ -81,6 +82,7 @@ def _describe(report) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+
 
 def test_base_graph_gives_no_result():
     report = V.validate(_background())
@@ -131,8 +133,9 @@ def test_shapes_are_valid_shacl():
     """shapes.ttl conforms to SHACL-SHACL (pyshacl raises if it does not)."""
     import pyshacl
 
-    conforms, _, _ = pyshacl.validate(rdflib.Graph(), shacl_graph=_shapes(), meta_shacl=True,
-                                      advanced=True, inference="none")
+    conforms, _, _ = pyshacl.validate(
+        rdflib.Graph(), shacl_graph=_shapes(), meta_shacl=True, advanced=True, inference="none"
+    )
     assert conforms
 
 
@@ -140,8 +143,19 @@ def test_every_constraint_has_a_message():
     """Every result must say what is wrong and how to fix it: each property shape, each SPARQL
     constraint, and each node shape with node-level constraints carries sh:message."""
     sg = _shapes()
-    node_level = [SH["or"], SH["and"], SH["not"], SH.xone, SH["class"], SH.datatype, SH.nodeKind,
-                  SH.pattern, SH["in"], SH.hasValue, SH.node]
+    node_level = [
+        SH["or"],
+        SH["and"],
+        SH["not"],
+        SH.xone,
+        SH["class"],
+        SH.datatype,
+        SH.nodeKind,
+        SH.pattern,
+        SH["in"],
+        SH.hasValue,
+        SH.node,
+    ]
     missing = []
     for ns in sg.subjects(RDF.type, SH.NodeShape):
         if any(sg.value(ns, p) is not None for p in node_level) and sg.value(ns, SH.message) is None:
@@ -192,12 +206,15 @@ def test_validate_merges_ontology_when_missing():
 # ---------------------------------------------------------------------------------------------
 # the shipped graph
 
+
 def test_shipped_graph_has_no_violation():
     """Ontology + seeds/*.ttl + mappings must have no sh:Violation (warnings are allowed)."""
     t0 = time.perf_counter()
     report = V.validate_files([])
     elapsed = time.perf_counter() - t0
-    print(f"\nfull graph: {report.triples} triples, validated in {report.seconds:.2f} s "
-          f"({elapsed:.2f} s with loading); {len(report.violations)} violation(s), "
-          f"{len(report.warnings)} warning(s)")
+    print(
+        f"\nfull graph: {report.triples} triples, validated in {report.seconds:.2f} s "
+        f"({elapsed:.2f} s with loading); {len(report.violations)} violation(s), "
+        f"{len(report.warnings)} warning(s)"
+    )
     assert report.conforms, report.text(warnings=False)

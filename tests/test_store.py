@@ -67,13 +67,16 @@ def test_results_serialise_to_w3c_formats(store):
     assert res.serialize("xml").startswith(b"<?xml")
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
-    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-    "LOAD <http://example.org/x.ttl>",
-    "CLEAR ALL",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "LOAD <http://example.org/x.ttl>",
+        "CLEAR ALL",
+    ],
+)
 def test_refuses_before_evaluation(store, query):
     before = store.count()
     with pytest.raises(QueryRefused):
