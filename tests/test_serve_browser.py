@@ -21,11 +21,11 @@ ARGS = [
     "--disable-sync",
 ]
 
-pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Chromium is not installed (make sysdeps)")
-
 
 @pytest.fixture(scope="module")
 def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is not installed: run `make sysdeps` (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
