@@ -151,3 +151,17 @@ def test_build_refuses_an_invalid_graph_and_writes_nothing(tmp_path, monkeypatch
 def test_environment_is_not_polluted():
     assert os.environ.get("MESOKG_CACHE")
     assert Path(os.environ["MESOKG_CACHE"]).is_dir()
+
+
+def test_build_reports_an_inconsistent_graph_by_name(tmp_path, monkeypatch):
+    """The reasoner runs in a child process; its verdict reaches the user as one clear error."""
+    import mesokg.paths as paths
+    from mesokg.build import build
+    from mesokg.reason import InconsistentOntology
+
+    case = Path(__file__).parent / "reasoning" / "inconsistent-individual.ttl"
+    monkeypatch.setattr(paths, "seed_files", lambda: [case])
+    out = tmp_path / "dist"
+    with pytest.raises(InconsistentOntology, match="mkd:test-caffeine"):
+        build(out)
+    assert not out.exists() or not any(out.iterdir())
