@@ -22,7 +22,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from mesokg.net import free_port, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,24 +56,8 @@ MIX: list[tuple[str, dict[str, str]]] = [
     ("contraindications", {}),
     ("external-identifiers", {"term": "alopecia-areata"}),
 ]
+
 ACCEPT = "application/sparql-results+json"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 180.0) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
 def requests_for_mix() -> tuple[list[tuple], list[tuple]]:
@@ -169,7 +154,7 @@ def start(cmd: list[str], health: str, log: Path) -> subprocess.Popen:
     fh = open(log, "wb")
     proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
     try:
-        wait_http(health)
+        wait_http(health, timeout=180.0)
     except RuntimeError:
         proc.kill()
         raise RuntimeError(f"{cmd[0]} did not start; see {log}:\n{log.read_text(errors='replace')[-2000:]}") from None

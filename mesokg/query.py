@@ -99,6 +99,20 @@ class SavedQuery:
                 return p
         raise KeyError(name)
 
+    def describe(self) -> dict:
+        """The metadata as plain JSON-ready data (what `mesokg queries --format json` and /queries show)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "keywords": list(self.keywords),
+            "columns": list(self.columns),
+            "params": [
+                {"name": p.name, "type": p.type, "default": p.default, "allowed": list(p.allowed), "help": p.help}
+                for p in self.params
+            ],
+        }
+
 
 def expand_curie(value: str) -> str | None:
     """``mkd:x`` -> the full IRI when the prefix is known, else ``None``."""

@@ -34,7 +34,7 @@ def queries_cmd(name, fmt):
     if fmt == "json":
         import json
 
-        click.echo(json.dumps([_describe(q) for q in saved], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([q.describe() for q in saved], indent=2, ensure_ascii=False))
         return
     if name:
         click.echo(_details(saved[0]), nl=False)
@@ -61,20 +61,6 @@ def queries_cmd(name, fmt):
     for r in rows:
         table.add_row(*r)
     Console(highlight=False, width=table_width()).print(table)
-
-
-def _describe(q) -> dict:
-    return {
-        "name": q.name,
-        "title": q.title,
-        "description": q.description,
-        "keywords": list(q.keywords),
-        "columns": list(q.columns),
-        "params": [
-            {"name": p.name, "type": p.type, "default": p.default, "allowed": list(p.allowed), "help": p.help}
-            for p in q.params
-        ],
-    }
 
 
 def _details(q) -> str:

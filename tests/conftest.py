@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from mesokg.net import free_port, wait_http  # noqa: F401 (re-exported for tests)
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # a private cache of reasoner output for this test session (subprocesses inherit it)
@@ -41,23 +43,6 @@ def _guarded_connect(self, address):
 
 
 socket.socket.connect = _guarded_connect
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 30.0) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
 @pytest.fixture(scope="session")

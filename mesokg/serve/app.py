@@ -233,15 +233,7 @@ def saved_listing() -> list[dict]:
     for q in list_saved():
         out.append(
             {
-                "name": q.name,
-                "title": q.title,
-                "description": q.description,
-                "keywords": list(q.keywords),
-                "columns": list(q.columns),
-                "params": [
-                    {"name": p.name, "type": p.type, "default": p.default, "allowed": list(p.allowed), "help": p.help}
-                    for p in q.params
-                ],
+                **q.describe(),
                 "url": f"/queries/{q.name}",
                 "network": _network_pair(q.columns),
                 "query": q.text,
