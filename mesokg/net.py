@@ -27,3 +27,15 @@ def wait_http(url: str, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def stop_process(proc, timeout: float = 10.0) -> None:
+    """Terminate a child process, killing it if it has not exited within ``timeout`` seconds."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from mesokg.net import free_port, wait_http  # noqa: F401 (re-exported for tests)
+from mesokg.net import free_port, stop_process, wait_http  # noqa: F401 (re-exported for tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -83,11 +83,7 @@ def oxigraph_server(tmp_path_factory):
         wait_http(base + "/query?query=ASK%7B%7D")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, 10)
 
 
 def run_cli(
@@ -131,12 +127,7 @@ def serving(*args: str, timeout: float = 180.0):
                 time.sleep(0.1)
         yield base, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, 15)
         log.close()
 
 

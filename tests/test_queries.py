@@ -28,6 +28,7 @@ from conftest import BIN, ROOT, free_port, run_cli, wait_http
 from mesokg import query as Q
 from mesokg.cli import main
 from mesokg.errors import InputError, MesokgError
+from mesokg.net import stop_process
 from mesokg.sparql import check_query
 from mesokg.store import RemoteStore, inject_values
 
@@ -651,11 +652,7 @@ def server(tmp_path_factory):
         assert pushed.returncode == 0, pushed.stderr
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, 10)
 
 
 @pytest.mark.parametrize(("name", "params"), CASES, ids=CASE_IDS)

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import BIN, free_port, serving, wait_http
 
+from mesokg.net import stop_process
 from mesokg.query import get_saved, list_saved
 from mesokg.store import open_store
 
@@ -65,11 +66,7 @@ def strict(dataset):
             pytest.fail("run_serve() did not start:\n" + log.read().decode("utf-8", "replace")[-3000:])
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, 15)
         log.close()
 
 
