@@ -34,15 +34,6 @@ QUERIES = ROOT / "mesokg" / "network_queries"
 MK = "https://w3id.org/mesokg/"
 MKD = "https://w3id.org/mesokg/id/"
 BIPARTITE = ["substance-indication", "technique-indication", "substance-adverse-event", "substance-mechanism"]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 FIXTURE = """
 @prefix mk:   <https://w3id.org/mesokg/> .
@@ -529,18 +520,6 @@ def test_vendored_cytoscape_is_the_npm_package(fixture_store):
         assert (vendored / "cytoscape.min.js").read_bytes() == (npm / "dist" / "cytoscape.min.js").read_bytes()
     else:  # otherwise the pinned version is compiled into the vendored file
         assert f'"{pinned}"'.encode() in (vendored / "cytoscape.min.js").read_bytes()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
