@@ -85,8 +85,8 @@ def main() -> None:
     import pyoxigraph as ox
     import rdflib
 
-    from mesokg import query as Q
-    from mesokg.dataset import dataset_quads
+    from mesokg.knowledge.dataset import dataset_quads
+    from mesokg.query import saved as Q
     from mesokg.store import OxigraphStore
 
     quads = dataset_quads()  # also fills the inference cache the CLI runs use

@@ -31,7 +31,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from mesokg.net import free_port, stop_process, wait_http
+from mesokg.procs import free_port, stop_process, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -62,7 +62,7 @@ ACCEPT = "application/sparql-results+json"
 
 def requests_for_mix() -> tuple[list[tuple], list[tuple]]:
     """(mesokg saved-query requests, SPARQL texts with VALUES) for the mix, in the same order."""
-    from mesokg.query import bind_params, get_saved
+    from mesokg.query.saved import bind_params, get_saved
     from mesokg.store import inject_values
 
     saved, texts = [], []
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
 
-    from mesokg.dataset import dataset_quads
+    from mesokg.knowledge.dataset import dataset_quads
     from mesokg.rdfio import serialize
 
     oxigraph = shutil.which("oxigraph", path=str(BIN)) or shutil.which("oxigraph")

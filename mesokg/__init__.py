@@ -20,7 +20,7 @@ def build(out="dist", **kwargs):
     >>> manifest = mesokg.build("dist")     # doctest: +SKIP
     >>> manifest["counts"]["triples"]       # doctest: +SKIP
     """
-    from .build import build as _build
+    from mesokg.knowledge.build import build as _build
 
     return _build(out, **kwargs)
 
@@ -32,7 +32,7 @@ def open_store(path=None, endpoint=None, **kwargs):
     >>> store.query("ASK { ?s ?p ?o }").boolean           # doctest: +SKIP
     True
     """
-    from .store import open_store as _open
+    from mesokg.store import open_store as _open
 
     return _open(path=path, endpoint=endpoint, **kwargs)
 
@@ -44,6 +44,6 @@ def validate(*files, **kwargs):
     >>> report.conforms                     # doctest: +SKIP
     True
     """
-    from .validate import validate_files
+    from mesokg.knowledge.validate import validate_files
 
     return validate_files(list(files), **kwargs)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import InputError, MesokgError
+from mesokg.errors import InputError, MesokgError
 
 MK = "https://w3id.org/mesokg/"
 MKD = "https://w3id.org/mesokg/id/"
@@ -140,3 +140,13 @@ def atomic_writer(path: str | os.PathLike) -> Iterator[object]:
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:
     with atomic_writer(path) as fh:
         fh.write(data)
+
+
+def readable(path: str | Path) -> None:
+    """Give a written file the usual permissions (the atomic writer's temporary file is private)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    try:
+        os.chmod(path, 0o666 & ~mask)
+    except OSError:
+        pass

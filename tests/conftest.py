@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from mesokg.net import free_port, stop_process, wait_http  # noqa: F401 (re-exported for tests)
+from mesokg.procs import free_port, stop_process, wait_http  # noqa: F401 (re-exported for tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -48,7 +48,7 @@ socket.socket.connect = _guarded_connect
 @pytest.fixture(scope="session")
 def dataset():
     """Curated + inferred quads of the shipped graph."""
-    from mesokg.dataset import dataset_quads
+    from mesokg.knowledge.dataset import dataset_quads
 
     return dataset_quads()
 

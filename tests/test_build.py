@@ -102,7 +102,7 @@ def test_build_killed_half_way_leaves_the_good_files(release, tmp_path):
     script = f"""
 import os, signal
 import mesokg.rdfio as rdfio
-import mesokg.build as build
+import mesokg.knowledge.build as build
 real = rdfio.write_atomic
 def dying(path, data):
     if str(path).endswith("mesokg.jsonld"):
@@ -139,8 +139,8 @@ def test_build_refuses_an_invalid_graph_and_writes_nothing(tmp_path, monkeypatch
         "mkd:claim-x a mk:Claim ; mk:subject mkd:nothing-here .\n"
     )
     monkeypatch.setattr(paths, "seed_files", lambda: sorted(seeds.glob("*.ttl")))
-    from mesokg.build import build
     from mesokg.errors import ValidationFailed
+    from mesokg.knowledge.build import build
 
     out = tmp_path / "dist"
     with pytest.raises(ValidationFailed):
@@ -156,8 +156,8 @@ def test_environment_is_not_polluted():
 def test_build_reports_an_inconsistent_graph_by_name(tmp_path, monkeypatch):
     """The reasoner runs in a child process; its verdict reaches the user as one clear error."""
     import mesokg.paths as paths
-    from mesokg.build import build
-    from mesokg.reason import InconsistentOntology
+    from mesokg.knowledge.build import build
+    from mesokg.knowledge.reason import InconsistentOntology
 
     case = Path(__file__).parent / "reasoning" / "inconsistent-individual.ttl"
     monkeypatch.setattr(paths, "seed_files", lambda: [case])

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from mesokg.checks import check_queries, run_checks
-from mesokg.load import curated_quads
+from mesokg.knowledge.assemble import curated_quads
+from mesokg.knowledge.checks import check_queries, run_checks
 from mesokg.store import OxigraphStore
 
 PREFIXES = """@prefix mk: <https://w3id.org/mesokg/> .

@@ -23,14 +23,14 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from mesokg import network as net
 from mesokg.errors import InputError
-from mesokg.network_export import csv_edges, cytoscape_json, format_for, gexf, graphml, write
-from mesokg.network_render import figure, label_overlaps, render
+from mesokg.network import model as net
+from mesokg.network.export import csv_edges, cytoscape_json, format_for, gexf, graphml, write
+from mesokg.network.render import figure, label_overlaps, render
 from mesokg.rdfio import GRAPH_CURATED, parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = ROOT / "mesokg" / "network_queries"
+QUERIES = ROOT / "mesokg" / "network" / "queries"
 MK = "https://w3id.org/mesokg/"
 MKD = "https://w3id.org/mesokg/id/"
 BIPARTITE = ["substance-indication", "technique-indication", "substance-adverse-event", "substance-mechanism"]
@@ -499,7 +499,7 @@ def test_title_names_the_filters(fixture_store):
 # the interactive page
 # ---------------------------------------------------------------------------------------------
 def test_page_is_self_contained(fixture_store):
-    from mesokg.network_html import page
+    from mesokg.network.html import page
 
     html = page(network(fixture_store, "substance-indication"))
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
@@ -510,7 +510,7 @@ def test_page_is_self_contained(fixture_store):
 def test_vendored_cytoscape_is_the_npm_package(fixture_store):
     pkg = json.loads((ROOT / "package.json").read_text())
     pinned = pkg["dependencies"]["cytoscape"]
-    vendored = ROOT / "mesokg" / "static" / "vendor"
+    vendored = ROOT / "mesokg" / "network" / "static" / "vendor"
     assert (vendored / "cytoscape.LICENSE").is_file()
     assert pinned in (vendored / "README").read_text()
     lock = json.loads((ROOT / "package-lock.json").read_text())
@@ -670,7 +670,7 @@ def test_cli_writes_every_format_and_prints_stats(capsys, memory_store, tmp_path
 
 def test_cli_module_imports_only_click():
     code = (
-        "import sys, mesokg.network_cli; heavy = {'networkx', 'matplotlib', 'pyoxigraph', 'rich'} & set(sys.modules);"
+        "import sys, mesokg.cli.network; heavy = {'networkx', 'matplotlib', 'pyoxigraph', 'rich'} & set(sys.modules);"
         " assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -25,11 +25,11 @@ import pyoxigraph as ox
 import pytest
 from conftest import BIN, ROOT, free_port, run_cli, wait_http
 
-from mesokg import query as Q
 from mesokg.cli import main
 from mesokg.errors import InputError, MesokgError
-from mesokg.net import stop_process
-from mesokg.sparql import check_query
+from mesokg.procs import stop_process
+from mesokg.query import saved as Q
+from mesokg.query.guard import check_query
 from mesokg.store import RemoteStore, inject_values
 
 # rdflib's Dataset warns about its own internals on every pattern it matches
@@ -320,7 +320,7 @@ def test_seed_coverage_counts_claims_per_seed(memory_store, dataset):
 
 
 def test_curation_checks_find_nothing(memory_store):
-    from mesokg.checks import check_queries, run_checks
+    from mesokg.knowledge.checks import check_queries, run_checks
 
     assert len(check_queries()) >= 5
     failures = run_checks(memory_store)
@@ -397,7 +397,7 @@ def test_run_saved_returns_plain_values(memory_store):
 
 
 def test_plain_values_are_those_of_term_python(memory_store):
-    from mesokg.sparql import term_python
+    from mesokg.query.results import term_python
 
     terms = {t for q in SAVED for row in Q.run(memory_store, q).rows for t in row}
     terms |= {

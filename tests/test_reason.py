@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mesokg.load import curated_quads
-from mesokg.reason import InconsistentOntology, reason
+from mesokg.knowledge.assemble import curated_quads
+from mesokg.knowledge.reason import InconsistentOntology, reason
 
 HERE = Path(__file__).parent / "reasoning"
 MK = "https://w3id.org/mesokg/"

@@ -24,8 +24,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import BIN, free_port, serving, wait_http
 
-from mesokg.net import stop_process
-from mesokg.query import get_saved, list_saved
+from mesokg.procs import stop_process
+from mesokg.query.saved import get_saved, list_saved
 from mesokg.store import open_store
 
 JSON = "application/sparql-results+json"

@@ -8,7 +8,7 @@ must give (mkt: = https://w3id.org/mesokg/test#):
         rdfs:comment "what the case shows" .
 
 The case node is stripped, the data merged with tests/shapes/base.ttl (a small complete graph
-that gives no result at all) and the ontology, then validated with mesokg.validate.validate.
+that gives no result at all) and the ontology, then validated with mesokg.knowledge.validate.validate.
 
 - conforms:  no violation and no warning;
 - violation: at least one violation, every expected shape reports, no other shape reports;
@@ -27,7 +27,7 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SH
 
-V = importlib.import_module("mesokg.validate")  # the module (mesokg.validate is also a function)
+V = importlib.import_module("mesokg.knowledge.validate")  # the module (mesokg.knowledge.validate is also a function)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES = ROOT / "ontology" / "shapes.ttl"

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 
 def run_serve(*args, **kwargs):
-    """Load the graph and serve it until interrupted (see :func:`mesokg.serve.cli.run_serve`)."""
-    from .cli import run_serve as _run
+    """Load the graph and serve it until interrupted (see :func:`mesokg.cli.serve.run_serve`)."""
+    from mesokg.cli.serve import run_serve as _run
 
     return _run(*args, **kwargs)
 

@@ -33,22 +33,22 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import __version__
-from ..errors import InputError, MesokgError, QueryRefused
-from ..query import PREFIXES, bind_params, get_saved, list_saved
-from ..rdfio import FORMATS as RDF_FORMATS
-from ..rdfio import serialize as serialize_rdf
-from ..sparql import check_query
-from . import negotiate
-from .config import ServeConfig
-from .description import description
-from .pool import PoolError, WorkerPool, Zygote
-from .protocol import ProtocolError, parse_request
-from .worker import media_type
+from mesokg import __version__
+from mesokg.errors import InputError, MesokgError, QueryRefused
+from mesokg.query.guard import check_query
+from mesokg.query.saved import PREFIXES, bind_params, get_saved, list_saved
+from mesokg.rdfio import FORMATS as RDF_FORMATS
+from mesokg.rdfio import serialize as serialize_rdf
+from mesokg.serve import negotiate
+from mesokg.serve.config import ServeConfig
+from mesokg.serve.description import description
+from mesokg.serve.pool import PoolError, WorkerPool, Zygote
+from mesokg.serve.protocol import ProtocolError, parse_request
+from mesokg.serve.worker import media_type
 
 log = logging.getLogger("mesokg.serve")
 STATIC = Path(__file__).resolve().with_name("static")
-CYTOSCAPE = Path(__file__).resolve().parent.parent / "static" / "vendor" / "cytoscape.min.js"
+CYTOSCAPE = Path(__file__).resolve().parent.parent / "network" / "static" / "vendor" / "cytoscape.min.js"
 TRUNCATED = "X-Mesokg-Truncated"
 #: Content-Security-Policy of the page: it may talk to this server only
 PAGE_CSP = (
@@ -322,7 +322,7 @@ async def cytoscape_js(request: Request) -> Response:
 
 def render_page(config: ServeConfig) -> bytes:
     """The query page, with its settings inlined as JSON data (not as script)."""
-    from ..network_style import FALLBACK_COLOUR, KIND_COLOURS, LEVEL_COLOURS
+    from mesokg.network.style import FALLBACK_COLOUR, KIND_COLOURS, LEVEL_COLOURS
 
     settings = {
         "endpoint": "/sparql",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .. import __version__
-from ..rdfio import serialize
-from ..sparql import OWN_GRAPHS
+from mesokg import __version__
+from mesokg.query.guard import OWN_GRAPHS
+from mesokg.rdfio import serialize
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from ..errors import InputError
+from mesokg.errors import InputError
 
 Offers = tuple[tuple[str, str], ...]
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .worker import handle
+from mesokg.serve.worker import handle
 
 log = logging.getLogger("mesokg.serve")
 _LEN = struct.Struct("!I")

@@ -3,7 +3,7 @@
 - ``GET /sparql?query=…`` and ``POST /sparql`` with a form (``query=…``) or a direct body
   (``Content-Type: application/sparql-query``);
 - every update form is refused with 403: an ``update=`` parameter, an ``application/sparql-update``
-  body, or update keywords in the query text (:func:`mesokg.sparql.check_query`);
+  body, or update keywords in the query text (:func:`mesokg.query.guard.check_query`);
 - ``default-graph-uri`` and ``named-graph-uri`` may name mesokg's own graphs only;
 - bodies (and queries in URLs) larger than the limit get 413, before anything is parsed.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from ..sparql import OWN_GRAPHS
+from mesokg.query.guard import OWN_GRAPHS
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"

@@ -15,8 +15,8 @@ import re
 import sys
 from pathlib import Path
 
-from ..errors import MesokgError
-from ..rdfio import write_atomic
+from mesokg.errors import MesokgError
+from mesokg.rdfio import write_atomic
 
 VENDOR = Path(__file__).resolve().with_name("static") / "vendor"
 PACKAGE = "@zazuko/yasgui"

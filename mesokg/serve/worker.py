@@ -20,10 +20,10 @@ import time
 
 import pyoxigraph as ox
 
-from ..errors import MesokgError
-from ..rdfio import FORMATS as RDF_FORMATS
-from ..rdfio import serialize as serialize_rdf
-from ..sparql import RESULT_FORMATS, term_json
+from mesokg.errors import MesokgError
+from mesokg.query.results import RESULT_FORMATS, term_json
+from mesokg.rdfio import FORMATS as RDF_FORMATS
+from mesokg.rdfio import serialize as serialize_rdf
 
 #: media type of each result format name
 RESULT_MEDIA = {name: media for name, (_, media) in RESULT_FORMATS.items()}
@@ -137,7 +137,7 @@ def run_query(store: ox.Store, req: tuple) -> tuple:
         body = serialize_rdf(triples, graph_fmt)
         return ("ok", GRAPH_MEDIA[graph_fmt], body, {"kind": "graph", "count": len(triples), "truncated": truncated})
     except SyntaxError as e:
-        from ..store import _syntax_error  # the same one-line message as the command line gives
+        from mesokg.store import _syntax_error  # the same one-line message as the command line gives
 
         return ("error", 400, f"SPARQL syntax error: {_syntax_error(e)}")
     except (ValueError, TypeError, RuntimeError, OSError, MesokgError) as e:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, paths
-from .load import curated_quads
-from .rdfio import GRAPH_INFERRED, write_atomic
+from mesokg import __version__, paths
+from mesokg.knowledge.assemble import curated_quads
+from mesokg.rdfio import GRAPH_INFERRED, write_atomic
 
 
 def cache_dir() -> Path:
@@ -51,7 +51,7 @@ def inferred_quads(
     cache = cache_dir() / f"inferred-{digest}.nq" if digest else None
     if use_cache and cache and cache.is_file():
         return list(ox.parse(path=str(cache), format=ox.RdfFormat.N_QUADS)), True
-    from .reason import reason
+    from mesokg.knowledge.reason import reason
 
     result = reason(curated)
     quads = [ox.Quad(t.subject, t.predicate, t.object, GRAPH_INFERRED) for t in result.inferred]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import paths
-from .errors import InputError
-from .rdfio import GRAPH_CURATED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, parse_file
+from mesokg import paths
+from mesokg.errors import InputError
+from mesokg.rdfio import GRAPH_CURATED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, parse_file
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 _DEFAULT_CURIES = {

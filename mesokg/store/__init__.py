@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import InputError, MesokgError
-from .sparql import QueryResult, check_query
+from mesokg.errors import InputError, MesokgError
+from mesokg.query.guard import check_query
+from mesokg.query.results import QueryResult
 
 
 def _syntax_error(e: SyntaxError) -> InputError:
@@ -56,7 +57,7 @@ class Store:
 
     def run_saved(self, name: str, **params):
         """Run a saved query by name: rows as dicts of plain values, or a DataFrame with ``as_frame=True``."""
-        from .query import run_saved
+        from mesokg.query.saved import run_saved
 
         return run_saved(self, name, **params)
 
@@ -132,7 +133,7 @@ def inject_values(sparql: str, bindings: dict[str, object]) -> str:
     names = list(bindings)
     row = " ".join(str(bindings[n]) for n in names)  # pyoxigraph terms print as N-Triples
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
-    from .sparql import _LEX
+    from mesokg.query.guard import _LEX
 
     code = _LEX.sub(lambda m: "_" * len(m.group(0)), sparql)
     m = re.search(r"(?i)\bWHERE\s*\{", code) or re.search(r"\{", code)
@@ -235,13 +236,13 @@ def open_store(
         fresh = not p.exists() or not any(p.iterdir())
         store = OxigraphStore(p, read_only=read_only and not fresh)
         if fresh and build:
-            from .dataset import dataset_quads
+            from mesokg.knowledge.dataset import dataset_quads
 
             store.add(dataset_quads())
         return store
     store = OxigraphStore()
     if build:
-        from .dataset import dataset_quads
+        from mesokg.knowledge.dataset import dataset_quads
 
         store.add(dataset_quads())
     return store

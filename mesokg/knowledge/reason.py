@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import MesokgError
+from mesokg.errors import MesokgError
 
 OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -128,7 +128,7 @@ def reason(triples: list[ox.Triple | ox.Quad]) -> ReasonerResult:
             with onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
-            from .diagnose import explain
+            from mesokg.knowledge.diagnose import explain
 
             causes = explain(triples)
             detail = (

@@ -1,73 +1,16 @@
-"""SPARQL safety guard and query results.
-
-:func:`check_query` refuses, before evaluation, what would let a query reach outside the graph or
-change it: updates, ``SERVICE``, ``LOAD`` and ``FROM``/``FROM NAMED`` with an IRI outside
-mesokg's own graph names (rdflib would fetch such URLs; Oxigraph would read them as graph names).
-:class:`QueryResult` holds materialised results and writes the W3C SPARQL 1.1 result formats.
+"""SPARQL query results: :class:`QueryResult` holds materialised results and writes the W3C SPARQL 1.1
+result formats. The guard that refuses unsafe queries lives in :mod:`mesokg.query.guard`.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pyoxigraph as ox
 
-from .errors import QueryRefused
-
-OWN_GRAPHS = "https://w3id.org/mesokg/graph/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-
-_LEX = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-      | (?P<iri><[^<>"{}|^`\\\s]*>)""",
-    re.X,
-)
-_UPDATE_WORDS = ("INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
-_KEYWORD = re.compile(r"(?<![?$:\w])(SERVICE|LOAD|{})(?![:\w])".format("|".join(_UPDATE_WORDS)), re.I)
-_FROM = re.compile(r"(?<![?$:\w])FROM(?![:\w])\s+(?:NAMED\s+)?(\S+)", re.I)
-
-
-@functools.lru_cache(maxsize=1024)
-def check_query(query: str) -> None:
-    """Raise :class:`QueryRefused` if the query could leave the graph or modify it.
-
-    >>> check_query("SELECT * WHERE { ?s ?p 'SERVICE' }")
-    >>> check_query("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
-    Traceback (most recent call last):
-    ...
-    mesokg.errors.QueryRefused: refused: SERVICE would contact another server; mesokg queries only its own graph
-    """
-    iris: list[str] = []
-
-    def blank(m: re.Match) -> str:
-        if m.group("iri"):
-            iris.append(m.group("iri"))
-            return f"<{len(iris) - 1}>"
-        return " " if m.group("comment") else '""'
-
-    code = _LEX.sub(blank, query)
-    m = _KEYWORD.search(code)
-    if m:
-        word = m.group(1).upper()
-        if word == "SERVICE":
-            raise QueryRefused("refused: SERVICE would contact another server; mesokg queries only its own graph")
-        if word == "LOAD":
-            raise QueryRefused("refused: LOAD would fetch or read a file; the graph is read-only")
-        raise QueryRefused(f"refused: {word} is a SPARQL update; the graph is read-only here")
-    for fm in _FROM.finditer(code):
-        target = fm.group(1)
-        idx = re.fullmatch(r"<(\d+)>", target)
-        iri = iris[int(idx.group(1))][1:-1] if idx else target
-        if not iri.startswith(OWN_GRAPHS):
-            raise QueryRefused(
-                f"refused: FROM {iri} names a graph outside mesokg; use FROM <{OWN_GRAPHS}...> or no FROM"
-            )
 
 
 def term_json(t) -> dict:
@@ -169,13 +112,13 @@ class QueryResult:
     def serialize(self, fmt: str = "json") -> bytes:
         """W3C SPARQL 1.1 results (json, xml, csv, tsv) or, for graphs, an RDF format name."""
         if self.kind == "graph":
-            from .rdfio import serialize
+            from mesokg.rdfio import serialize
 
             return serialize(self.triples, fmt)
         if fmt == "json":
             return self.to_json()
         if fmt not in RESULT_FORMATS:
-            from .errors import InputError
+            from mesokg.errors import InputError
 
             raise InputError(f"unknown result format {fmt!r}: use one of {', '.join(RESULT_FORMATS)}")
         if self.kind == "ask" and fmt in ("csv", "tsv"):

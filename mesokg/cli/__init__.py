@@ -13,17 +13,17 @@ import click
 
 # name -> (module:function, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "build": ("mesokg.commands:build_cmd", "Build, reason, validate and write release files."),
-    "validate": ("mesokg.commands:validate_cmd", "Validate the graph (or FILES added to it) against the shapes."),
-    "reason": ("mesokg.commands:reason_cmd", "Check consistency with HermiT and list what it infers."),
-    "export": ("mesokg.commands:export_cmd", "Write the graph in an RDF format (stdout by default)."),
-    "stats": ("mesokg.commands:stats_cmd", "Counts per class and predicate; claims per evidence level and polarity."),
-    "load": ("mesokg.commands:load_cmd", "Add curated files to an on-disk store, only if the result validates."),
-    "push": ("mesokg.commands:push_cmd", "Send the graph to a SPARQL 1.1 server (Graph Store Protocol)."),
-    "queries": ("mesokg.query_cli:queries_cmd", "List the saved queries."),
-    "query": ("mesokg.query_cli:query_cmd", "Run a saved query, a query file or a query string."),
-    "network": ("mesokg.network_cli:network_cmd", "Substance-indication networks: stats, pictures, files."),
-    "serve": ("mesokg.serve.cli:serve_cmd", "Serve a read-only SPARQL endpoint with a query page."),
+    "build": ("mesokg.cli.graph:build_cmd", "Build, reason, validate and write release files."),
+    "validate": ("mesokg.cli.graph:validate_cmd", "Validate the graph (or FILES added to it) against the shapes."),
+    "reason": ("mesokg.cli.graph:reason_cmd", "Check consistency with HermiT and list what it infers."),
+    "export": ("mesokg.cli.graph:export_cmd", "Write the graph in an RDF format (stdout by default)."),
+    "stats": ("mesokg.cli.graph:stats_cmd", "Counts per class and predicate; claims per evidence level and polarity."),
+    "load": ("mesokg.cli.graph:load_cmd", "Add curated files to an on-disk store, only if the result validates."),
+    "push": ("mesokg.cli.graph:push_cmd", "Send the graph to a SPARQL 1.1 server (Graph Store Protocol)."),
+    "queries": ("mesokg.cli.query:queries_cmd", "List the saved queries."),
+    "query": ("mesokg.cli.query:query_cmd", "Run a saved query, a query file or a query string."),
+    "network": ("mesokg.cli.network:network_cmd", "Substance-indication networks: stats, pictures, files."),
+    "serve": ("mesokg.cli.serve:serve_cmd", "Serve a read-only SPARQL endpoint with a query page."),
 }
 
 
@@ -61,7 +61,7 @@ def cli():
 
 def main(argv=None) -> int:
     """Entry point: user errors become one line on stderr and a non-zero exit, never a traceback."""
-    from .errors import MesokgError
+    from mesokg.errors import MesokgError
 
     try:
         cli.main(args=argv, prog_name="mesokg", standalone_mode=False)

@@ -18,10 +18,10 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
-from .errors import InputError
-from .network import VIEWS, summary
-from .network_layout import KIND_HEADINGS, KIND_ORDER, circular_order, layered_layout
-from .network_style import (
+from mesokg.errors import InputError
+from mesokg.network.layout import KIND_HEADINGS, KIND_ORDER, circular_order, layered_layout
+from mesokg.network.model import VIEWS, summary
+from mesokg.network.style import (
     GROUP_PALETTE,
     KIND_COLOURS,
     LEVEL_COLOURS,

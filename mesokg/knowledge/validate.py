@@ -1,6 +1,6 @@
 """SHACL validation of the mesokg graph against ``ontology/shapes.ttl``.
 
->>> from mesokg.validate import validate, shipped_graph      # doctest: +SKIP
+>>> from mesokg.knowledge.validate import validate, shipped_graph      # doctest: +SKIP
 >>> report = validate(shipped_graph())                        # doctest: +SKIP
 >>> report.conforms, len(report.violations)                   # doctest: +SKIP
 >>> print(report.text())                                      # doctest: +SKIP
@@ -9,7 +9,7 @@ Convention: the data graph is the ontology merged with the curated seeds (and ma
 ``rdfs:subClassOf`` triples are present for ``sh:targetClass`` and the controlled values are
 there; pyshacl runs with ``inference='none'``, ``advanced=True`` (SPARQL targets) and
 ``allow_warnings=True``. ``conforms`` is True when there is no ``sh:Violation``; warnings alone
-do not fail. Command line: ``python -m mesokg.validate [EXTRA.ttl ...]``.
+do not fail. Command line: ``python -m mesokg.knowledge.validate [EXTRA.ttl ...]``.
 """
 
 from __future__ import annotations
@@ -18,131 +18,23 @@ import gc
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import OWL, RDF, SH, XSD
 
 MK = "https://w3id.org/mesokg/"
 MKD = "https://w3id.org/mesokg/id/"
 MKS = "https://w3id.org/mesokg/shapes#"
 ONTOLOGY_IRI = URIRef("https://w3id.org/mesokg/ontology")
-SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-
-_PREFIXES = {
-    "mkd": MKD,
-    "mk": MK,
-    "mks": MKS,
-    "sh": str(SH),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": "http://purl.org/dc/terms/",
-}
-_BARE_DATATYPES = {XSD.integer, XSD.decimal, XSD.double, XSD.boolean}
-# longest namespace first, so mkd: wins over mk:
-_PREFIX_ORDER = sorted(_PREFIXES.items(), key=lambda kv: -len(kv[1]))
-
-
-def compact(term) -> str | None:
-    """Short, readable form of an RDF term: ``mkd:dutasteride``, ``"2013"``, ``_:b0``."""
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        s = str(term)
-        for pfx, ns in _PREFIX_ORDER:
-            if s.startswith(ns) and len(s) > len(ns):
-                return f"{pfx}:{s[len(ns) :]}"
-        return f"<{s}>"
-    if isinstance(term, Literal):
-        lex = str(term)
-        if term.language:
-            return f'"{lex}"@{term.language}'
-        if term.datatype in _BARE_DATATYPES:
-            return lex
-        if term.datatype and term.datatype != XSD.string:
-            return f'"{lex}"^^{compact(term.datatype)}'
-        return f'"{lex}"'
-    return f"_:{term}"
-
-
-@dataclass(frozen=True)
-class Result:
-    """One SHACL result. ``shape`` is the named shape (property shapes resolve to their node shape)."""
-
-    severity: str  # 'Violation' | 'Warning' | 'Info'
-    shape: str  # e.g. 'mks:ClaimShape'
-    focus: str  # e.g. 'mkd:claim-dutasteride-fphl-moftah'
-    path: str | None  # e.g. 'mk:source', '^mk:usesTechnique'
-    value: str | None  # offending value, if any
-    message: str  # what is wrong and how to fix it
-    component: str | None = None  # e.g. 'sh:MinCountConstraintComponent'
-    focus_node: object = field(default=None, compare=False, repr=False)
-    value_node: object = field(default=None, compare=False, repr=False)
-
-
-@dataclass
-class ValidationReport:
-    conforms: bool
-    results: list[Result]
-    report_graph: rdflib.Graph
-    seconds: float = 0.0
-    triples: int = 0
-
-    @property
-    def violations(self) -> list[Result]:
-        return [r for r in self.results if r.severity == "Violation"]
-
-    @property
-    def warnings(self) -> list[Result]:
-        return [r for r in self.results if r.severity == "Warning"]
-
-    def by_shape(self) -> dict[str, dict[str, list[Result]]]:
-        out: dict[str, dict[str, list[Result]]] = {}
-        for r in self.results:
-            out.setdefault(r.shape, {}).setdefault(r.focus, []).append(r)
-        return out
-
-    def text(self, warnings: bool = True) -> str:
-        """Readable report, grouped by shape, then focus node."""
-        nv, nw = len(self.violations), len(self.warnings)
-        verdict = "conforms" if self.conforms else "does NOT conform"
-        lines = [f"SHACL: {verdict}: {nv} violation(s), {nw} warning(s) ({self.triples} triples, {self.seconds:.2f} s)"]
-        groups = self.by_shape()
-
-        def key(shape):
-            worst = min(SEVERITY_ORDER.get(r.severity, 3) for f in groups[shape].values() for r in f)
-            return (worst, shape)
-
-        for shape in sorted(groups, key=key):
-            rs = [r for f in groups[shape].values() for r in f if warnings or r.severity == "Violation"]
-            if not rs:
-                continue
-            counts = ", ".join(
-                f"{sum(r.severity == s for r in rs)} {s.lower()}(s)"
-                for s in SEVERITY_ORDER
-                if any(r.severity == s for r in rs)
-            )
-            lines.append("")
-            lines.append(f"{shape}  [{counts}]")
-            for focus in sorted(groups[shape]):
-                frs = [r for r in groups[shape][focus] if warnings or r.severity == "Violation"]
-                if not frs:
-                    continue
-                lines.append(f"  {focus}")
-                for r in frs:
-                    where = " ".join(x for x in (r.path, f"= {r.value}" if r.value else None) if x)
-                    lines.append(f"    {r.severity}: {where + ': ' if where else ''}{r.message}")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.text()
-
+from mesokg.knowledge.report import (  # noqa: E402,F401  (public names stay importable from here)
+    SEVERITY_ORDER,
+    Result,
+    ValidationReport,
+    compact,
+)
 
 # ---------------------------------------------------------------------------------------------
 # loading
@@ -162,7 +54,7 @@ def _cached_parse(path: Path) -> rdflib.Graph:
 
 
 def _resource(rel: str) -> Path:
-    from .paths import resource
+    from mesokg.paths import resource
 
     return resource(rel)
 
@@ -190,7 +82,7 @@ def _to_rdflib(term):
 
 def shipped_graph(extra_files: Iterable[str | Path] = (), seeds: Iterable[str | Path] | None = None) -> rdflib.Graph:
     """The graph to validate: ontology + seeds/*.ttl (or ``seeds``) + mappings + ``extra_files``."""
-    from .load import curated_quads
+    from mesokg.knowledge.assemble import curated_quads
 
     g = rdflib.Graph()
     for q in curated_quads(extra_files=list(extra_files), seeds=seeds):
@@ -426,13 +318,14 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     ap = argparse.ArgumentParser(
-        prog="python -m mesokg.validate", description="Validate ontology + seeds (+ FILES) against the SHACL shapes."
+        prog="python -m mesokg.knowledge.validate",
+        description="Validate ontology + seeds (+ FILES) against the SHACL shapes.",
     )
     ap.add_argument("files", nargs="*", help="extra Turtle files to add to the shipped graph")
     ap.add_argument("--shapes", help="shapes file (default: ontology/shapes.ttl)")
     ap.add_argument("--no-warnings", action="store_true", help="list violations only")
     args = ap.parse_args(argv)
-    from .errors import MesokgError
+    from mesokg.errors import MesokgError
 
     try:
         report = validate_files(args.files, shapes_path=args.shapes)

@@ -1,4 +1,4 @@
-"""Quick curation report for editors: ``python -m mesokg.curation [FILES...]``.
+"""Quick curation report for editors: ``python -m mesokg.knowledge.quickcheck [FILES...]``.
 
 Parses every seed file (syntax errors as file:line:col), then runs the curation checks on the
 ontology + seeds + mappings and prints each problem on one line.
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sys
 
-from . import paths
-from .errors import MesokgError
-from .load import curated_quads
-from .rdfio import parse_file
-from .store import OxigraphStore
+from mesokg import paths
+from mesokg.errors import MesokgError
+from mesokg.knowledge.assemble import curated_quads
+from mesokg.rdfio import parse_file
+from mesokg.store import OxigraphStore
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     store = OxigraphStore()
     store.add(curated_quads(extra_files=argv))
-    from .checks import run_checks
+    from mesokg.knowledge.checks import run_checks
 
     failures = run_checks(store)
     for f in failures:

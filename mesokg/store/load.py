@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, ValidationFailed
-from .rdfio import GRAPH_CURATED, GRAPH_INFERRED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, parse_file
+from mesokg.errors import InputError, ValidationFailed
+from mesokg.rdfio import GRAPH_CURATED, GRAPH_INFERRED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, parse_file
 
 
 @dataclass
@@ -23,9 +23,9 @@ class Added:
 def load_into_store(files, store_path: str | Path) -> Added:
     import pyoxigraph as ox
 
-    from .build import validate_quads
-    from .reason import reason
-    from .store import open_store
+    from mesokg.knowledge.build import validate_quads
+    from mesokg.knowledge.reason import reason
+    from mesokg.store import open_store
 
     new = []
     for f in files:  # parse everything first: a syntax error anywhere changes nothing

@@ -8,9 +8,9 @@ import sys
 
 import click
 
-from ..errors import MesokgError
-from ..options import store_option
-from .config import (
+from mesokg.cli.options import store_option
+from mesokg.errors import MesokgError
+from mesokg.serve.config import (
     DEFAULT_HOST,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_MEMORY,
@@ -30,7 +30,7 @@ def load_store(store_path: str | None):
     """
     import pyoxigraph as ox
 
-    from ..store import open_store
+    from mesokg.store import open_store
 
     if store_path:
         disk = open_store(path=store_path, read_only=True)
@@ -39,7 +39,7 @@ def load_store(store_path: str | None):
         finally:
             disk.close()
     else:
-        from ..dataset import dataset_quads
+        from mesokg.knowledge.dataset import dataset_quads
 
         quads = dataset_quads()
     store = ox.Store()
@@ -78,7 +78,7 @@ def run_serve(
     """
     import uvicorn
 
-    from .app import Backend, create_app
+    from mesokg.serve.app import Backend, create_app
 
     config = ServeConfig(
         host=host,

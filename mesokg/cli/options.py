@@ -24,6 +24,6 @@ def store_options(f):
 
 
 def open_from_options(store_path, endpoint):
-    from .store import open_store
+    from mesokg.store import open_store
 
     return open_store(path=store_path, endpoint=endpoint)

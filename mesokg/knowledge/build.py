@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__
-from .errors import MesokgError, ValidationFailed
-from .rdfio import GRAPH_CURATED, GRAPH_INFERRED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, serialize, write_atomic
+from mesokg import __version__
+from mesokg.errors import MesokgError, ValidationFailed
+from mesokg.rdfio import GRAPH_CURATED, GRAPH_INFERRED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, serialize, write_atomic
 
 
 @dataclass
@@ -50,9 +50,9 @@ def quads_to_rdflib(quads):
 
 def validate_quads(curated: list[ox.Quad]):
     """SHACL report plus curation-check failures for a curated dataset."""
-    from .checks import run_checks
-    from .store import OxigraphStore
-    from .validate import validate
+    from mesokg.knowledge.checks import run_checks
+    from mesokg.knowledge.validate import validate
+    from mesokg.store import OxigraphStore
 
     report = validate(quads_to_rdflib(curated))
     store = OxigraphStore()
@@ -64,7 +64,7 @@ def _start_reasoner(curated: list[ox.Quad], digest: str, use_cache: bool) -> Cal
     """Start reasoning in a forked child; return a function that waits for its result."""
     import multiprocessing as mp
 
-    from .dataset import inferred_quads
+    from mesokg.knowledge.dataset import inferred_quads
 
     if "fork" not in mp.get_all_start_methods():  # not on Linux: just reason here
         result = inferred_quads(curated, digest, use_cache=use_cache)
@@ -94,7 +94,7 @@ def _start_reasoner(curated: list[ox.Quad], digest: str, use_cache: bool) -> Cal
         proc.join()
         if msg[0] == "ok":
             return list(ox.parse(msg[1], format=ox.RdfFormat.N_QUADS)), msg[2]
-        from .reason import InconsistentOntology
+        from mesokg.knowledge.reason import InconsistentOntology
 
         raise (InconsistentOntology if msg[1] == "InconsistentOntology" else MesokgError)(msg[2])
 
@@ -113,8 +113,8 @@ def build(
     validate: bool = True,
 ) -> BuildResult:
     """Run the whole build and write the release files into ``out``. Returns the manifest."""
-    from .dataset import inputs_digest
-    from .load import curated_quads
+    from mesokg.knowledge.assemble import curated_quads
+    from mesokg.knowledge.dataset import inputs_digest
 
     say = progress or (lambda msg: None)
     timings: dict[str, float] = {}

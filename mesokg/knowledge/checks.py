@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from mesokg import paths
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """The interactive network page: one self-contained HTML file that works offline.
 
-Cytoscape.js is inlined from the copy vendored in ``mesokg/static/vendor/`` (taken from the npm
-package pinned in ``package.json``; refresh it with ``python -m mesokg.network_html vendor``), the
-page script and style from ``mesokg/static/``, and the network as Cytoscape.js elements. The page
+Cytoscape.js is inlined from the copy vendored in ``mesokg/network/static/vendor/`` (taken from the npm
+package pinned in ``package.json``; refresh it with ``python -m mesokg.network.html vendor``), the
+page script and style from ``mesokg/network/static/``, and the network as Cytoscape.js elements. The page
 sets a Content-Security-Policy that forbids every network request.
 """
 
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import MesokgError
-from .network import POLARITIES
-from .network_export import cytoscape, readable
-from .network_layout import KIND_ORDER, layered_layout
-from .network_render import _title_lines
-from .network_style import (
+from mesokg.errors import MesokgError
+from mesokg.network.elements import cytoscape
+from mesokg.network.layout import KIND_ORDER, layered_layout
+from mesokg.network.model import POLARITIES
+from mesokg.network.render import _title_lines
+from mesokg.network.style import (
     FALLBACK_COLOUR,
     GROUP_PALETTE,
     KIND_COLOURS,
@@ -29,7 +29,7 @@ from .network_style import (
     POLARITY_CSS,
     POLARITY_MEANING,
 )
-from .rdfio import write_atomic
+from mesokg.rdfio import readable, write_atomic
 
 STATIC = Path(__file__).resolve().with_name("static")
 VENDOR = STATIC / "vendor"
@@ -45,7 +45,7 @@ def cytoscape_js() -> str:
     """The vendored, minified Cytoscape.js."""
     path = VENDOR / "cytoscape.min.js"
     if not path.is_file():
-        raise MesokgError(f"{path} is missing; run `npm install` and `python -m mesokg.network_html vendor`")
+        raise MesokgError(f"{path} is missing; run `npm install` and `python -m mesokg.network.html vendor`")
     return path.read_text(encoding="utf-8")
 
 
@@ -109,7 +109,7 @@ def page(G: nx.Graph, title: str | None = None) -> str:
 
 
 def vendor(node_modules: str | Path = "node_modules") -> list[Path]:
-    """Copy Cytoscape.js and its licence from an npm install into ``mesokg/static/vendor/``."""
+    """Copy Cytoscape.js and its licence from an npm install into ``mesokg/network/static/vendor/``."""
     base = Path(node_modules) / "cytoscape"
     if not (base / "package.json").is_file():
         raise MesokgError(f"{base}: not found; run `npm install` in the repository first")
@@ -122,7 +122,7 @@ def vendor(node_modules: str | Path = "node_modules") -> list[Path]:
         written.append(target)
     note = (
         f"Cytoscape.js {version} (MIT licence, see cytoscape.LICENSE), copied from the npm package pinned in\n"
-        "package.json by `npm install && python -m mesokg.network_html vendor`. It is inlined into the\n"
+        "package.json by `npm install && python -m mesokg.network.html vendor`. It is inlined into the\n"
         "interactive network pages, so they work offline and the wheel needs no node_modules.\n"
     )
     write_atomic(VENDOR / "README", note.encode("utf-8"))
@@ -130,10 +130,10 @@ def vendor(node_modules: str | Path = "node_modules") -> list[Path]:
     return [*written, VENDOR / "README"]
 
 
-if __name__ == "__main__":  # python -m mesokg.network_html vendor [NODE_MODULES]
+if __name__ == "__main__":  # python -m mesokg.network.html vendor [NODE_MODULES]
     if len(sys.argv) >= 2 and sys.argv[1] == "vendor":
         for p in vendor(sys.argv[2] if len(sys.argv) > 2 else "node_modules"):
             print(p)
     else:
-        print("usage: python -m mesokg.network_html vendor [NODE_MODULES]", file=sys.stderr)
+        print("usage: python -m mesokg.network.html vendor [NODE_MODULES]", file=sys.stderr)
         sys.exit(2)

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .options import store_options
+from mesokg.cli.options import store_options
 
 
 def _console(err: bool = False):
@@ -27,7 +27,7 @@ def _console(err: bool = False):
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
 def build_cmd(out, use_cache, quiet):
     """Build the graph: load, reason (HermiT), validate, and write release files with a manifest."""
-    from .build import build
+    from mesokg.knowledge.build import build
 
     err = _console(err=True)
     if quiet:
@@ -68,9 +68,9 @@ def validate_cmd(files, report_path, no_warnings):
 
     Exit status 1 when it does not conform, 2 when a file cannot be parsed.
     """
-    from .build import validate_quads
-    from .load import curated_quads
-    from .rdfio import write_atomic
+    from mesokg.knowledge.assemble import curated_quads
+    from mesokg.knowledge.build import validate_quads
+    from mesokg.rdfio import write_atomic
 
     report, failures = validate_quads(curated_quads(extra_files=files))
     click.echo(report.text(warnings=not no_warnings))
@@ -96,8 +96,8 @@ def validate_cmd(files, report_path, no_warnings):
 @click.option("--limit", default=50, show_default=True, help="How many inferred statements to list.")
 def reason_cmd(limit):
     """Run HermiT: report consistency and unsatisfiable classes, list what was inferred."""
-    from .load import curated_quads
-    from .reason import reason
+    from mesokg.knowledge.assemble import curated_quads
+    from mesokg.knowledge.reason import reason
 
     result = reason(curated_quads())
     click.echo(
@@ -106,7 +106,7 @@ def reason_cmd(limit):
     )
     for kind, n in sorted(result.summary().items()):
         click.echo(f"  {kind}: {n}")
-    from .sparql import term_python
+    from mesokg.query.results import term_python
 
     def short(t):
         v = str(term_python(t))
@@ -139,7 +139,7 @@ def reason_cmd(limit):
 @store_options
 def export_cmd(fmt, output, which, store_path, endpoint):
     """Write the graph in an RDF format (stdout by default)."""
-    from .rdfio import (
+    from mesokg.rdfio import (
         GRAPH_CURATED,
         GRAPH_INFERRED,
         GRAPH_MAPPINGS,
@@ -157,12 +157,12 @@ def export_cmd(fmt, output, which, store_path, endpoint):
         "full": {GRAPH_ONTOLOGY, GRAPH_CURATED, GRAPH_MAPPINGS, GRAPH_INFERRED},
     }[which]
     if store_path or endpoint:
-        from .options import open_from_options
+        from mesokg.cli.options import open_from_options
 
         store = open_from_options(store_path, endpoint)
         quads = [q for g in graphs for q in store.quads(g)]
     else:
-        from .dataset import dataset_quads
+        from mesokg.knowledge.dataset import dataset_quads
 
         quads = [q for q in dataset_quads() if q.graph_name in graphs]
     data = serialize(quads, fmt)
@@ -191,7 +191,7 @@ STATS_QUERIES = {
 
 def compute_stats(store) -> dict[str, list[tuple[str, int]]]:
     """Counts per class and predicate (curated and inferred data), claims per level and polarity."""
-    from .sparql import term_python
+    from mesokg.query.results import term_python
 
     out = {}
     for name, q in STATS_QUERIES.items():
@@ -205,7 +205,7 @@ def compute_stats(store) -> dict[str, list[tuple[str, int]]]:
 @store_options
 def stats_cmd(fmt, store_path, endpoint):
     """Counts per class and predicate; claims per evidence level and polarity."""
-    from .options import open_from_options
+    from mesokg.cli.options import open_from_options
 
     stats = compute_stats(open_from_options(store_path, endpoint))
 
@@ -254,7 +254,7 @@ def load_cmd(files, store_path):
     If a file does not parse or the result does not conform, nothing is added and the store is
     exactly as it was.
     """
-    from .loadstore import load_into_store
+    from mesokg.store.load import load_into_store
 
     added = load_into_store(files, store_path)
     click.echo(f"added {added.curated} curated and {added.inferred} inferred statements to {store_path}")
@@ -269,8 +269,8 @@ def load_cmd(files, store_path):
 @click.option("--replace", is_flag=True, help="Replace the target graphs instead of adding to them.")
 def push_cmd(endpoint, gsp, graph, replace):
     """Send the built graph to a SPARQL 1.1 server through the Graph Store Protocol."""
-    from .dataset import dataset_quads
-    from .store import RemoteStore
+    from mesokg.knowledge.dataset import dataset_quads
+    from mesokg.store import RemoteStore
 
     quads = dataset_quads()
     RemoteStore(endpoint, gsp=gsp).add(quads, graph=graph, replace=replace)

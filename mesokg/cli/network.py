@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from .options import store_options
+from mesokg.cli.options import store_options
 
 VIEW_NAMES = (
     "substance-indication",
@@ -105,10 +105,10 @@ def network_cmd(
       mesokg network --area hair --min-level 2b --out hair.png --out hair.html
       mesokg network --view projection --out substances.graphml
     """
-    from .errors import InputError
-    from .network import build_network, get_view, make_filters, vocabulary
-    from .network_export import format_for, write
-    from .options import open_from_options
+    from mesokg.cli.options import open_from_options
+    from mesokg.errors import InputError
+    from mesokg.network.export import format_for, write
+    from mesokg.network.model import build_network, get_view, make_filters, vocabulary
 
     v = get_view(view)
     if fmt not in ("table", "csv"):
@@ -133,7 +133,7 @@ def stats_csv(G) -> str:
     import csv
     import io
 
-    from .network import top_nodes
+    from mesokg.network.model import top_nodes
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -149,7 +149,7 @@ def print_stats(G, top: int = 10) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .network import VIEWS, communities, summary, top_nodes
+    from mesokg.network.model import VIEWS, communities, summary, top_nodes
 
     con = Console(highlight=False)
     s = summary(G)

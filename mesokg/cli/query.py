@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .options import store_options
+from mesokg.cli.options import store_options
 
 FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "turtle", "jsonld", "nt")
 
@@ -28,7 +28,7 @@ FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "turtle", "jsonld", "nt")
 )
 def queries_cmd(name, fmt):
     """List the saved queries (name, title, parameters), or describe the one called NAME."""
-    from .query import get_saved, list_saved
+    from mesokg.query.saved import get_saved, list_saved
 
     saved = [get_saved(name)] if name else list_saved()
     if fmt == "json":
@@ -48,7 +48,7 @@ def queries_cmd(name, fmt):
     from rich.console import Console
     from rich.table import Table
 
-    from .query import table_width
+    from mesokg.query.saved import table_width
 
     table = Table(
         title=f"{len(saved)} saved queries: mesokg query NAME [--param name=value ...]",
@@ -122,10 +122,18 @@ def query_cmd(query, params, file, fmt, limit, store_path, endpoint):
     mesokg query --file my-query.rq
     mesokg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
     """
-    from .errors import InputError
-    from .options import open_from_options
-    from .query import bind_params as bind
-    from .query import execute, format_result, get_saved, limit_result, load_file, parse_assignments, parse_saved
+    from mesokg.cli.options import open_from_options
+    from mesokg.errors import InputError
+    from mesokg.query.saved import bind_params as bind
+    from mesokg.query.saved import (
+        execute,
+        format_result,
+        get_saved,
+        limit_result,
+        load_file,
+        parse_assignments,
+        parse_saved,
+    )
 
     if file and query:
         raise InputError("give a saved query name, a query string or --file, not two of them")
@@ -168,7 +176,7 @@ def _note_unknown_terms(store, bindings: dict) -> None:
     """An empty answer often means a mistyped id: say which IRI parameters the graph lacks."""
     import pyoxigraph as ox
 
-    from .query import shorten
+    from mesokg.query.saved import shorten
 
     for name, term in bindings.items():
         if not isinstance(term, ox.NamedNode):
