@@ -596,11 +596,16 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys, args, message):
 
 
 def test_cli_notes_an_unknown_id_when_nothing_matches(capsys):
+    # an explicit CURIE is taken as written: an empty answer, and a note that the graph lacks it
     code, out, err = cli(
-        capsys, "query", "substances-for-indication", "-p", "indication=androgenetic-alopecai", "--format", "csv"
+        capsys, "query", "substances-for-indication", "-p", "indication=mkd:androgenetic-alopecai", "--format", "csv"
     )
     assert code == 0 and out.strip() == ",".join(Q.get_saved("substances-for-indication").columns)
     assert "indication=mkd:androgenetic-alopecai does not occur in the graph" in err
+    # a mistyped short id or name is looked up among labels (issue 10): "did you mean", exit 2
+    code, out, err = cli(capsys, "query", "substances-for-indication", "-p", "indication=androgenetic-alopecai")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "no node called 'androgenetic-alopecai': did you mean androgenetic alopecia" in err
 
 
 def test_cli_end_to_end_as_a_subprocess():

@@ -147,9 +147,10 @@ def query_cmd(query, params, file, fmt, limit, store_path, endpoint):
         saved = get_saved(query)
     else:
         saved = parse_saved(query, "query")
-    bindings = bind(saved, parse_assignments(params))
+    raw = parse_assignments(params)
     store = open_from_options(store_path, endpoint)
     try:
+        bindings = bind(saved, raw, store)  # the store resolves labels and synonyms of IRI parameters
         try:
             res = execute(store, saved.text, bindings)
         except InputError as e:

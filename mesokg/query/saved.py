@@ -297,11 +297,14 @@ def _raw_text(value) -> str:
     return str(value)
 
 
-def bind_params(saved: SavedQuery, raw: dict[str, object]) -> dict[str, ox.NamedNode | ox.Literal]:
+def bind_params(saved: SavedQuery, raw: dict[str, object], store=None) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check ``raw`` values (text as typed on the command line) and build terms, defaults included.
 
     Unknown names and values of the wrong type raise :class:`InputError` (one line, naming what
     is allowed). Parameters without a value and without a default are left out: unbound.
+    With a ``store``, an ``iri`` parameter also takes a label or synonym ("hair loss"), resolved by
+    :mod:`mesokg.query.names` (unknown names: "did you mean …"); explicit IRIs and CURIEs pass as
+    written. Without a store, only short ids, CURIEs and IRIs are understood.
     """
     declared = {p.name: p for p in saved.params}
     out: dict[str, ox.NamedNode | ox.Literal] = {}
@@ -310,7 +313,16 @@ def bind_params(saved: SavedQuery, raw: dict[str, object]) -> dict[str, ox.Named
         if name not in declared:
             allowed = ", ".join(declared) if declared else "none (this query takes no parameters)"
             raise InputError(f"unknown parameter {key!r} for query {saved.name}: use {allowed}")
-        out[name] = _term(declared[name], _raw_text(value))
+        text = _raw_text(value)
+        param = declared[name]
+        if store is not None and param.type == "iri":
+            from mesokg.query import names
+
+            if not names.is_explicit_iri(text):
+                iri = names.resolve(store, text, prefer=param.name, what=f"parameter {param.name}", strict=False)
+                out[name] = ox.NamedNode(iri)
+                continue
+        out[name] = _term(param, text)
     for p in saved.params:
         if p.name not in out and p.default is not None:
             out[p.name] = _term(p, p.default)
@@ -355,7 +367,7 @@ def execute(store, text: str, bindings: dict | None = None) -> QueryResult:
 
 def run(store, saved: SavedQuery, raw: dict[str, object] | None = None) -> QueryResult:
     """Bind ``raw`` parameters and run ``saved`` on ``store``; the full :class:`QueryResult`."""
-    return execute(store, saved.text, bind_params(saved, raw or {}))
+    return execute(store, saved.text, bind_params(saved, raw or {}, store))
 
 
 def run_saved(store, name: str, *, as_frame: bool = False, **params):
