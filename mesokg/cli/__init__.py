@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "queries": ("mesokg.cli.query:queries_cmd", "List the saved queries."),
     "query": ("mesokg.cli.query:query_cmd", "Run a saved query, a query file or a query string."),
     "network": ("mesokg.cli.network:network_cmd", "Substance-indication networks: stats, pictures, files."),
+    "evidence": ("mesokg.cli.evidence:evidence_cmd", "Summary of findings for a subject and an indication."),
+    "map": ("mesokg.cli.evidence:map_cmd", "Evidence and gap map (PNG, SVG, offline HTML, CSV)."),
     "serve": ("mesokg.cli.serve:serve_cmd", "Serve a read-only SPARQL endpoint with a query page."),
 }
 

@@ -61,6 +61,12 @@ class Store:
 
         return run_saved(self, name, **params)
 
+    def evidence(self, subject: str, indication: str):
+        """The summary of findings for a pair (names, short ids, CURIEs or IRIs): ``mesokg evidence``."""
+        from mesokg.evidence import summarize
+
+        return summarize(self, subject, indication)
+
     def close(self) -> None:
         pass
 
