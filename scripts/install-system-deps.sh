@@ -4,6 +4,8 @@
 set -euo pipefail
 need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+# javac: the OWL 2 DL profile check (mesokg/export/owlcheck.py) compiles a small OWL API program
+command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

@@ -63,6 +63,16 @@ def memory_store(dataset):
 
 
 @pytest.fixture(scope="session")
+def release(tmp_path_factory):
+    """One ``mesokg build`` (reasoning afresh) shared by every test that reads the release files."""
+    out = tmp_path_factory.mktemp("dist")
+    r = run_cli("build", "--out", str(out), "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "built" in r.stdout
+    return out
+
+
+@pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
     """The real Oxigraph SPARQL server (PyPI ``oxigraph``), empty, on 127.0.0.1, union default graph.
 

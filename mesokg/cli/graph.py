@@ -43,7 +43,7 @@ def build_cmd(out, use_cache, quiet):
         for col in ("file", "statements", "bytes", "sha256"):
             table.add_column(col, justify="right" if col in ("statements", "bytes") else "left")
         for name, f in m["files"].items():
-            table.add_row(name, str(f["statements"]), str(f["bytes"]), f["sha256"][:16] + "…")
+            table.add_row(name, str(f.get("statements", "")), str(f["bytes"]), f["sha256"][:16] + "…")
         _console().print(table)
     c = m["counts"]
     t = result.timings

@@ -46,7 +46,7 @@ class Compactor:
         for prefix, ns in self.items:
             if iri.startswith(ns) and _SAFE_LOCAL.match(iri[len(ns) :]):
                 self.used.add(prefix)
-                return f"{prefix}:{iri[len(ns):]}"
+                return f"{prefix}:{iri[len(ns) :]}"
         return iri
 
 
@@ -86,9 +86,15 @@ def to_jsonld(triples, prefixes: dict[str, str]) -> bytes:
         graph.append(obj)
     context = {p: ns for p, ns in sorted(prefixes.items()) if p in compact.used}
     # one node object a block, one property a line: readable, and diffs stay small
-    lines = ["{", ' "@context": ' + json.dumps(context, indent=1, ensure_ascii=False).replace("\n", "\n ") + ",", ' "@graph": [']
+    lines = [
+        "{",
+        ' "@context": ' + json.dumps(context, indent=1, ensure_ascii=False).replace("\n", "\n ") + ",",
+        ' "@graph": [',
+    ]
     for i, obj in enumerate(graph):
-        body = ",\n".join(f"   {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in obj.items())
+        body = ",\n".join(
+            f"   {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in obj.items()
+        )
         lines.append("  {\n" + body + "\n  }" + ("," if i < len(graph) - 1 else ""))
     lines += [" ]", "}", ""]
     return "\n".join(lines).encode()

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import MesokgError
+from mesokg.errors import MesokgError
 
 SOURCE = Path(__file__).with_name("java") / "ProfileCheck.java"
 
@@ -41,7 +41,7 @@ def owlapi_jar() -> Path:
 
 
 def _compiled(jar: Path) -> Path:
-    from ..dataset import cache_dir
+    from mesokg.knowledge.dataset import cache_dir
 
     key = hashlib.sha256(SOURCE.read_bytes() + jar.name.encode()).hexdigest()[:16]
     for base in (cache_dir(), Path(tempfile.gettempdir()) / "mesokg-cache"):
@@ -50,7 +50,9 @@ def _compiled(jar: Path) -> Path:
             return target
         javac = shutil.which("javac")
         if not javac:
-            raise MesokgError("javac not found: the OWL profile check needs a JDK (apt-get install default-jdk-headless)")
+            raise MesokgError(
+                "javac not found: the OWL profile check needs a JDK (apt-get install default-jdk-headless)"
+            )
         try:
             target.mkdir(parents=True, exist_ok=True)
         except OSError:
@@ -60,7 +62,9 @@ def _compiled(jar: Path) -> Path:
             [javac, "-nowarn", "-cp", str(jar), "-d", str(tmp), str(SOURCE)], capture_output=True, text=True
         )
         if r.returncode != 0:
-            raise MesokgError(f"{SOURCE}: javac failed: {r.stderr.strip().splitlines()[0] if r.stderr else r.returncode}")
+            raise MesokgError(
+                f"{SOURCE}: javac failed: {r.stderr.strip().splitlines()[0] if r.stderr else r.returncode}"
+            )
         (tmp / "ProfileCheck.class").replace(target / "ProfileCheck.class")
         shutil.rmtree(tmp, ignore_errors=True)
         return target

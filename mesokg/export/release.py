@@ -22,8 +22,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import __version__
-from ..rdfio import FORMATS, GRAPH_CURATED, GRAPH_INFERRED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, MK, MKD, serialize, write_atomic
+from mesokg import __version__
+from mesokg.rdfio import (
+    FORMATS,
+    GRAPH_CURATED,
+    GRAPH_INFERRED,
+    GRAPH_MAPPINGS,
+    GRAPH_ONTOLOGY,
+    MK,
+    MKD,
+    serialize,
+    write_atomic,
+)
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -69,9 +79,7 @@ def _sort_key(q) -> tuple[str, str, str, str]:
 
 
 def _triples(quads, graphs) -> list[ox.Triple]:
-    return sorted(
-        {ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name in graphs}, key=_sort_key
-    )
+    return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name in graphs}, key=_sort_key)
 
 
 def _header(iri: str, file_name: str, title: str, imports: str | None, version: str) -> list[ox.Triple]:
@@ -191,6 +199,16 @@ def write_release(
         write(out / name, data)
         files[name] = file_entry(data, Path(name).suffix.lstrip(".") or "data", None)
     return dict(sorted(files.items()))
+
+
+def extra_release_files() -> dict[str, bytes]:
+    """Files shipped beside the RDF: the SHACL shapes and the SSSOM mapping table, as curated."""
+    from mesokg import paths
+
+    files = {"mesokg-shapes.ttl": paths.shapes_file().read_bytes()}
+    if paths.mappings_file().is_file():
+        files["mesokg.sssom.tsv"] = paths.mappings_file().read_bytes()
+    return files
 
 
 def manifest_bytes(manifest: dict) -> bytes:

@@ -14,19 +14,16 @@ Every file is written atomically; nothing is written unless the graph is consist
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from mesokg import __version__
 from mesokg.errors import MesokgError, ValidationFailed
-from mesokg.rdfio import GRAPH_CURATED, GRAPH_INFERRED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, serialize, write_atomic
+from mesokg.rdfio import GRAPH_CURATED, GRAPH_INFERRED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, write_atomic
 
 
 @dataclass
@@ -34,6 +31,7 @@ class BuildResult:
     out: Path
     manifest: dict
     timings: dict[str, float] = field(default_factory=dict)
+    from_cache: bool = False  # the inferences came from the reasoner cache (never in the manifest)
 
 
 def quads_to_rdflib(quads):
@@ -101,10 +99,6 @@ def _start_reasoner(curated: list[ox.Quad], digest: str, use_cache: bool) -> Cal
     return wait
 
 
-def _triples(quads, graphs):
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name in graphs]
-
-
 def build(
     out: str | Path = "dist",
     *,
@@ -114,7 +108,7 @@ def build(
 ) -> BuildResult:
     """Run the whole build and write the release files into ``out``. Returns the manifest."""
     from mesokg.knowledge.assemble import curated_quads
-    from mesokg.knowledge.dataset import inputs_digest
+    from mesokg.knowledge.dataset import input_files, inputs_digest
 
     say = progress or (lambda msg: None)
     timings: dict[str, float] = {}
@@ -136,7 +130,6 @@ def build(
         timings["validate"] = time.perf_counter() - t
     inferred, cached = reasoning()  # raises InconsistentOntology first, if so
     timings["reason"] = time.perf_counter() - t  # overlaps validation
-    digest = inputs_digest()
     if validate:
         if not report.conforms or failures:
             lines = [report.text(warnings=False)] if not report.conforms else []
@@ -152,32 +145,14 @@ def build(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise MesokgError(f"{out}: cannot create the output folder ({e.strerror})") from None
-    curated_graphs = {GRAPH_ONTOLOGY, GRAPH_CURATED, GRAPH_MAPPINGS}
-    everything = curated + inferred
-    plan: list[tuple[str, object, str]] = [
-        ("mesokg.ttl", _triples(curated, curated_graphs), "turtle"),
-        ("mesokg.nt", _triples(curated, curated_graphs), "nt"),
-        ("mesokg.jsonld", _triples(curated, curated_graphs), "jsonld"),
-        ("mesokg.owl", _triples(curated, curated_graphs), "xml"),
-        ("mesokg-ontology.ttl", _triples(curated, {GRAPH_ONTOLOGY}), "turtle"),
-        ("mesokg-ontology.owl", _triples(curated, {GRAPH_ONTOLOGY}), "xml"),
-        ("mesokg-inferred.ttl", _triples(inferred, {GRAPH_INFERRED}), "turtle"),
-        ("mesokg-full.trig", everything, "trig"),
-        ("mesokg-full.nq", everything, "nq"),
-        ("mesokg-full.owl", _triples(everything, curated_graphs | {GRAPH_INFERRED}), "xml"),
-    ]
     for stale in out.glob(".*.tmp"):  # left by a build that was killed half-way
         stale.unlink(missing_ok=True)
-    files = {}
-    for name, items, fmt in plan:
-        data = serialize(items, fmt)
-        write_atomic(out / name, data)
-        files[name] = {
-            "format": fmt,
-            "bytes": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "statements": len(set(items)),
-        }
+    from mesokg.export.release import built_stamp, extra_release_files, inputs_sha256, manifest_bytes, write_release
+
+    # writes go through this module's write_atomic, looked up at call time (tests replace it)
+    files = write_release(
+        out, curated, inferred, extra_files=extra_release_files(), write=lambda p, d: write_atomic(p, d)
+    )
     timings["write"] = time.perf_counter() - t
 
     counts = {
@@ -187,12 +162,13 @@ def build(
         "inferred": len(inferred),
     }
     counts["total"] = sum(counts.values())
-    manifest = {
-        "name": "mesokg",
-        "version": __version__,
-        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "inputs_sha256": digest,
-        "reasoner": {"name": "HermiT (owlready2)", "consistent": True, "from_cache": cached},
+    # no clock time and nothing that depends on the cache: the same inputs give the same manifest
+    manifest = {"name": "mesokg", "version": __version__}
+    if built_stamp():
+        manifest["built"] = built_stamp()
+    manifest |= {
+        "inputs_sha256": inputs_sha256(input_files()),
+        "reasoner": {"name": "HermiT (owlready2)", "consistent": True},
         "validation": {"conforms": validate or None, "warnings": n_warnings},
         "graphs": {
             "ontology": GRAPH_ONTOLOGY.value,
@@ -203,6 +179,6 @@ def build(
         "counts": counts,
         "files": files,
     }
-    write_atomic(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
+    write_atomic(out / "manifest.json", manifest_bytes(manifest))
     timings["total"] = time.perf_counter() - started
-    return BuildResult(out, manifest, timings)
+    return BuildResult(out, manifest, timings, cached)
