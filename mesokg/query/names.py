@@ -243,8 +243,14 @@ class NameIndex:
 
     def _unknown(self, key: str, raw: str, prefer: str | None, what: str):
         close = self.suggestions(key.replace("-", " "), prefer=prefer)
-        hint = f"did you mean {', '.join(close)}?" if close else "try `mesokg query find-term --param text=...`"
-        raise InputError(f"{what}: no node called {_shown(raw)}: {hint}")
+        hint = (
+            f"did you mean {', '.join(close)}?"
+            if close
+            else "look it up with `mesokg query find-term --param text=...`"
+        )
+        raise InputError(
+            f"{what}: no node called {_shown(raw)}: {hint} (give a label, synonym, short id, CURIE or IRI)"
+        )
 
 
 def build_index(store) -> NameIndex:

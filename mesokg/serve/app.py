@@ -42,6 +42,7 @@ from mesokg.rdfio import serialize as serialize_rdf
 from mesokg.serve import negotiate
 from mesokg.serve.config import ServeConfig
 from mesokg.serve.description import description
+from mesokg.serve.evidence import evidence_routes, names_store
 from mesokg.serve.pool import PoolError, WorkerPool, Zygote
 from mesokg.serve.protocol import ProtocolError, parse_request
 from mesokg.serve.worker import media_type
@@ -264,7 +265,7 @@ async def saved_query(request: Request) -> Response:
         else:
             raw[key] = value
     try:
-        terms = bind_params(saved, raw)
+        terms = bind_params(saved, raw, await names_store(backend))  # labels and synonyms for IRI parameters
     except MesokgError as e:
         return error_response(request, 400, str(e))
     subs = {k: str(v) for k, v in terms.items()}  # N-Triples forms
@@ -418,6 +419,7 @@ def create_app(config: ServeConfig, backend: Backend) -> Starlette:
         Route("/healthz", healthz),
         Route("/static/vendor/cytoscape.min.js", cytoscape_js),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *evidence_routes(),  # issue 10: summary-of-findings form and gap map (mesokg/serve/evidence.py)
     ]
     middleware = [Middleware(Guard, loopback_only=config.loopback)]
     if config.cors:
