@@ -32,6 +32,7 @@ test: install sysdeps ## set up, lint (ruff) and run the whole test suite
 bench: install ## run the benchmarks (prints ratios against baselines measured in the same run)
 	$(PY) benchmarks/bench_build.py
 	$(PY) benchmarks/bench_queries.py
+	$(PY) benchmarks/bench_coldstart.py
 	$(PY) benchmarks/bench_serve.py
 
 clean: ## remove build outputs (keeps the virtual environment)

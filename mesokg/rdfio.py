@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -114,6 +113,8 @@ def atomic_writer(path: str | os.PathLike) -> Iterator[object]:
     if not parent.is_dir():
         raise MesokgError(f"{p}: folder {parent} does not exist (create it or choose another path)")
     try:
+        import tempfile  # only writers need it
+
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=parent)
     except OSError as e:
         raise MesokgError(f"{p}: cannot write here ({e.strerror}); choose a writable path") from None

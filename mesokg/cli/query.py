@@ -5,15 +5,10 @@ Only click is imported at module level; pyoxigraph, rich and the store load when
 
 from __future__ import annotations
 
-import re
-import sys
-from pathlib import Path
-
 import click
 
 from mesokg.cli.options import store_options
-
-FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "turtle", "jsonld", "nt")
+from mesokg.query.run import FORMATS
 
 
 @click.command("queries")
@@ -112,8 +107,14 @@ def _details(q) -> str:
     metavar="N",
     help="Print only the first N rows (the query itself is unchanged).",
 )
+@click.option(
+    "--columns",
+    metavar="A,B,...",
+    default=None,
+    help="Show only these columns, in this order (names as in the header).",
+)
 @store_options
-def query_cmd(query, params, file, fmt, limit, store_path, endpoint):
+def query_cmd(query, params, file, fmt, limit, columns, store_path, endpoint):
     """Run QUERY: a saved query's name (see `mesokg queries`), a SPARQL query string or a .rq file.
 
     \b
@@ -122,71 +123,6 @@ def query_cmd(query, params, file, fmt, limit, store_path, endpoint):
     mesokg query --file my-query.rq
     mesokg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
     """
-    from mesokg.cli.options import open_from_options
-    from mesokg.errors import InputError
-    from mesokg.query.saved import bind_params as bind
-    from mesokg.query.saved import (
-        execute,
-        format_result,
-        get_saved,
-        limit_result,
-        load_file,
-        parse_assignments,
-        parse_saved,
-    )
+    from mesokg.query.run import answer, write_stdout
 
-    if file and query:
-        raise InputError("give a saved query name, a query string or --file, not two of them")
-    if not file and not query:
-        raise InputError("give a saved query name (see `mesokg queries`), a SPARQL query string or --file FILE")
-    if not file and query.endswith(".rq") and Path(query).is_file():
-        file, query = query, None  # `mesokg query my.rq` reads the file
-    if file:
-        saved = load_file(file)
-    elif re.fullmatch(r"[A-Za-z0-9_.-]+", query):
-        saved = get_saved(query)
-    else:
-        saved = parse_saved(query, "query")
-    raw = parse_assignments(params)
-    store = open_from_options(store_path, endpoint)
-    try:
-        bindings = bind(saved, raw, store)  # the store resolves labels and synonyms of IRI parameters
-        try:
-            res = execute(store, saved.text, bindings)
-        except InputError as e:
-            if file and re.match(r"^\d+:\d+: ", str(e)):
-                raise InputError(f"{file}:{e}") from None
-            raise
-        if res.kind == "select" and not res.rows:
-            _note_unknown_terms(store, bindings)
-        title = saved.title if saved.path is not None and not file else None
-        out = format_result(limit_result(res, limit), fmt, title)
-    finally:
-        store.close()
-    out = out if out.endswith(b"\n") else out + b"\n"
-    stream = getattr(sys.stdout, "buffer", None)
-    if stream is None:  # a text-only stdout (some test runners, IDE consoles)
-        click.echo(out.decode("utf-8"), nl=False)
-        return
-    sys.stdout.flush()
-    stream.write(out)
-    stream.flush()
-
-
-def _note_unknown_terms(store, bindings: dict) -> None:
-    """An empty answer often means a mistyped id: say which IRI parameters the graph lacks."""
-    import pyoxigraph as ox
-
-    from mesokg.query.saved import shorten
-
-    for name, term in bindings.items():
-        if not isinstance(term, ox.NamedNode):
-            continue
-        # the term was parsed from the user's text, so its N-Triples form is safe to write here
-        ask = f"ASK {{ VALUES ?x {{ {term} }} {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} }}"
-        if not store.query(ask).boolean:
-            click.echo(
-                f"mesokg: note: {name}={shorten(term)} does not occur in the graph; "
-                f"look it up with `mesokg query find-term --param text=...`",
-                err=True,
-            )
+    write_stdout(answer(query, params, file, fmt, limit, store_path, endpoint, columns=columns))

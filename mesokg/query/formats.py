@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pyoxigraph as ox
 
@@ -43,7 +42,7 @@ def shorten(term) -> str:
 _INTEGERS = frozenset(XSD + t for t in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger"))
 _CONVERT = {
     **dict.fromkeys(_INTEGERS, int),
-    XSD + "decimal": Decimal,
+    XSD + "decimal": lambda v: __import__("decimal").Decimal(v),
     XSD + "double": float,
     XSD + "float": float,
     XSD + "boolean": lambda v: v in ("true", "1"),
@@ -101,23 +100,54 @@ def table_width() -> int:
     return max(80, shutil.get_terminal_size((160, 24)).columns)
 
 
-def format_table(res: QueryResult, title: str | None = None) -> str:
-    """A readable text table (rich), IRIs shortened to CURIEs."""
-    import io
+MAX_CELL = 60  # a cell wider than this is cut with "…" in the text table (csv/tsv/json keep it whole)
 
-    from rich.console import Console
-    from rich.table import Table
 
+def _cut(text: str, width: int) -> str:
+    text = text.replace("\n", " ").replace("\t", " ")
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
+
+
+def format_table(res: QueryResult, title: str | None = None, width: int | None = None) -> str:
+    """A plain text table that fits the terminal, IRIs shortened to CURIEs.
+
+    Columns are kept from the left while they fit in ``width`` (the terminal's by default); long
+    cells are cut with "…". When columns or text are left out, the last line says how to see them.
+
+    >>> r = QueryResult("select", ["a", "b"], [(ox.Literal("x"), ox.NamedNode("https://w3id.org/mesokg/id/y"))])
+    >>> print(format_table(r, width=80), end="")
+    a  b
+    -  -----
+    x  mkd:y
+    1 row
+    """
     if res.kind == "ask":
         return f"{str(bool(res.boolean)).lower()}\n"
-    table = Table(title=title, show_lines=False, header_style="bold", caption=f"{len(res.rows)} row(s)")
-    for v in res.variables:
-        table.add_column(v, overflow="fold")
-    for row in res.rows:
-        table.add_row(*(shorten(t) for t in row))
-    buf = io.StringIO()
-    Console(file=buf, width=table_width(), no_color=True, highlight=False, soft_wrap=False).print(table)
-    return buf.getvalue()
+    width = width or table_width()
+    cells = [[shorten(t).replace("\n", " ") for t in row] for row in res.rows]
+    cols, used, cut = [], 0, False
+    for i, name in enumerate(res.variables):
+        full = max([len(name)] + [len(r[i]) for r in cells])
+        w = min(full, max(MAX_CELL, len(name)))
+        cut = cut or w < full
+        if cols and used + 2 + w > width:
+            break
+        cols.append((i, name, w))
+        used += w + (2 if len(cols) > 1 else 0)
+    lines = [title] if title else []
+    lines.append("  ".join(name.ljust(w) for _, name, w in cols).rstrip())
+    lines.append("  ".join("-" * w for _, _, w in cols))
+    for r in cells:
+        lines.append("  ".join(_cut(r[i], w).ljust(w) for i, _, w in cols).rstrip())
+    n = len(res.rows)
+    foot = f"{n} row" + ("" if n == 1 else "s")
+    hidden = [name for name in res.variables[len(cols) :]]
+    if hidden:
+        foot += f"; {len(hidden)} more column(s) not shown ({', '.join(hidden)}): use --format csv or --columns"
+    elif cut:
+        foot += "; long values cut with …: use --format csv for whole values"
+    lines.append(foot)
+    return "\n".join(lines) + "\n"
 
 
 def format_result(res: QueryResult, fmt: str, title: str | None = None) -> bytes:

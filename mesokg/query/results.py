@@ -4,10 +4,6 @@ result formats. The guard that refuses unsafe queries lives in :mod:`mesokg.quer
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from decimal import Decimal
-
 import pyoxigraph as ox
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -47,6 +43,8 @@ def term_python(t):
             if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger", XSD + "positiveInteger"):
                 return int(t.value)
             if dt == XSD + "decimal":
+                from decimal import Decimal
+
                 return Decimal(t.value)
             if dt in (XSD + "double", XSD + "float"):
                 return float(t.value)
@@ -66,15 +64,43 @@ RESULT_FORMATS = {
 }
 
 
-@dataclass
 class QueryResult:
-    """Materialised results of one query, whatever store ran it."""
+    """Materialised results of one query, whatever store ran it.
 
-    kind: str  # "select", "ask" or "graph"
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list = field(default_factory=list)
+    ``kind`` is "select", "ask" or "graph"; ``variables`` and ``rows`` (tuples of terms) hold a
+    SELECT's answer, ``boolean`` an ASK's, ``triples`` a CONSTRUCT's or DESCRIBE's. (A plain class,
+    not a dataclass: the ``dataclasses`` import alone is a fifth of a cold ``mesokg query``.)
+    """
+
+    __slots__ = ("kind", "variables", "rows", "boolean", "triples")
+
+    def __init__(
+        self,
+        kind: str,
+        variables: list[str] | None = None,
+        rows: list[tuple] | None = None,
+        boolean: bool | None = None,
+        triples: list | None = None,
+    ):
+        self.kind = kind
+        self.variables = variables if variables is not None else []
+        self.rows = rows if rows is not None else []
+        self.boolean = boolean
+        self.triples = triples if triples is not None else []
+
+    def _key(self) -> tuple:
+        return (self.kind, self.variables, self.rows, self.boolean, self.triples)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, QueryResult) and self._key() == other._key()
+
+    __hash__ = None  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return (
+            f"QueryResult(kind={self.kind!r}, variables={self.variables!r}, rows={self.rows!r}, "
+            f"boolean={self.boolean!r}, triples={self.triples!r})"
+        )
 
     @classmethod
     def from_oxigraph(cls, res) -> QueryResult:
@@ -107,6 +133,8 @@ class QueryResult:
                     ]
                 },
             }
+        import json
+
         return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
     def serialize(self, fmt: str = "json") -> bytes:

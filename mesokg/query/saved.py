@@ -29,11 +29,9 @@ binds only projected variables, every parameter is also a column of the result.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from collections import namedtuple
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -63,16 +61,13 @@ _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
 
 
-@dataclass(frozen=True)
-class Param:
-    """One declared parameter of a saved query."""
+class Param(namedtuple("Param", "name type default allowed targets help", defaults=(None, (), (), ""))):
+    """One declared parameter of a saved query: ``name``, ``type``, ``default``, ``allowed`` (enum
+    values as the user types them), ``targets`` (enum value -> IRI, for values written value=CURIE)
+    and ``help``. A named tuple: immutable, and cheap to import (no ``typing``, no ``dataclasses``).
+    """
 
-    name: str
-    type: str
-    default: str | None = None
-    allowed: tuple[str, ...] = ()  # enum values as the user types them
-    targets: tuple[tuple[str, str], ...] = ()  # enum value -> IRI, for values written value=CURIE
-    help: str = ""
+    __slots__ = ()
 
     def usage(self) -> str:
         """Short form for listings: ``name=TYPE`` with the default or the allowed values."""
@@ -81,18 +76,13 @@ class Param:
         return f"{text} (default {self.default})" if self.default is not None else text
 
 
-@dataclass(frozen=True)
-class SavedQuery:
-    """A query of the catalogue: its metadata header and its text."""
+class SavedQuery(
+    namedtuple("SavedQuery", "name title description params keywords columns text path", defaults=(None,))
+):
+    """A query of the catalogue: ``name``, ``title``, ``description``, ``params`` (a tuple of
+    :class:`Param`), ``keywords``, ``columns``, the query ``text`` and the ``path`` it was read from."""
 
-    name: str
-    title: str
-    description: str
-    params: tuple[Param, ...]
-    keywords: tuple[str, ...]
-    columns: tuple[str, ...]
-    text: str
-    path: Path | None = None
+    __slots__ = ()
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -204,6 +194,11 @@ def _catalogue(folder: str) -> dict[str, SavedQuery]:
     return {f.stem: load_file(f) for f in sorted(Path(folder).glob("*.rq"))}
 
 
+@functools.lru_cache(maxsize=64)
+def _one(path: str) -> SavedQuery:
+    return load_file(path)
+
+
 @functools.lru_cache(maxsize=1)
 def _folder() -> str:
     return str(paths.queries_dir())
@@ -216,6 +211,11 @@ def list_saved() -> list[SavedQuery]:
 
 def get_saved(name: str) -> SavedQuery:
     """The saved query called ``name``; an unknown name raises InputError with close matches."""
+    one = Path(_folder()) / f"{name}.rq"
+    if re.fullmatch(r"[A-Za-z0-9_.-]+", name) and one.is_file():
+        return _one(str(one))  # one file, not the whole catalogue: a cold `mesokg query NAME` stays quick
+    import difflib
+
     cat = _catalogue(_folder())
     if name in cat:
         return cat[name]
@@ -269,6 +269,8 @@ def _term(param: Param, value: str):
             raise InputError(f"parameter {param.name}: {_shown(value)} is not an integer (a whole number, e.g. 1987)")
         return ox.Literal(str(int(value.strip())), datatype=ox.NamedNode(XSD + "integer"))
     if param.type == "decimal":
+        from decimal import Decimal, InvalidOperation
+
         v = value.strip()
         try:
             if not _DECIMAL.match(v):

@@ -12,9 +12,6 @@ through rdflib's ``Graph.query`` (which silently falls back to rdflib's slow eng
 from __future__ import annotations
 
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -161,6 +158,9 @@ class RemoteStore(Store):
         self.timeout = timeout
 
     def _request(self, url: str, data: bytes | None, headers: dict, method: str) -> tuple[bytes, str]:
+        import urllib.error
+        import urllib.request  # only remote stores need it; local queries start faster without
+
         req = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as r:  # noqa: S310 (http(s) checked)
@@ -178,6 +178,8 @@ class RemoteStore(Store):
     def query(self, sparql: str, substitutions: dict | None = None, *, check: bool = True) -> QueryResult:
         if check:
             check_query(sparql)
+        import urllib.parse
+
         text = inject_values(sparql, {str(k).lstrip("?"): v for k, v in (substitutions or {}).items()})
         body = urllib.parse.urlencode({"query": text}).encode()
         headers = {
@@ -197,6 +199,8 @@ class RemoteStore(Store):
 
     def add(self, quads: Iterable[ox.Quad], graph: str | None = None, replace: bool = False) -> None:
         """Send quads by the Graph Store Protocol, one request per named graph."""
+        import urllib.parse
+
         by_graph: dict[str, list] = {}
         for q in quads:
             g = graph or (q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "")
@@ -242,13 +246,13 @@ def open_store(
         fresh = not p.exists() or not any(p.iterdir())
         store = OxigraphStore(p, read_only=read_only and not fresh)
         if fresh and build:
-            from mesokg.knowledge.dataset import dataset_quads
+            from mesokg.knowledge.dataset import load_dataset
 
-            store.add(dataset_quads())
+            load_dataset(store.raw)
         return store
     store = OxigraphStore()
     if build:
-        from mesokg.knowledge.dataset import dataset_quads
+        from mesokg.knowledge.dataset import load_dataset
 
-        store.add(dataset_quads())
+        load_dataset(store.raw)
     return store
