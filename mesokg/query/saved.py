@@ -318,6 +318,10 @@ def bind_params(saved: SavedQuery, raw: dict[str, object], store=None) -> dict[s
         text = _raw_text(value)
         param = declared[name]
         if store is not None and param.type == "iri":
+            short = text.strip()
+            if _SHORT_ID.match(short) and _occurs(store, PREFIXES["mkd"] + short):
+                out[name] = ox.NamedNode(PREFIXES["mkd"] + short)  # a known short id: no name index needed
+                continue
             from mesokg.query import names
 
             if not names.is_explicit_iri(text):
@@ -329,6 +333,11 @@ def bind_params(saved: SavedQuery, raw: dict[str, object], store=None) -> dict[s
         if p.name not in out and p.default is not None:
             out[p.name] = _term(p, p.default)
     return out
+
+
+def _occurs(store, iri: str) -> bool:
+    """Whether ``iri`` (built from a checked short id, so safe to write) occurs in the store."""
+    return bool(store.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}", check=False).boolean)
 
 
 def parse_assignments(items: tuple[str, ...] | list[str]) -> dict[str, str]:
