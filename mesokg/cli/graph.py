@@ -125,9 +125,13 @@ def reason_cmd(limit):
 
 @click.command("export")
 @click.option(
-    "--format", "fmt", default="turtle", show_default=True, help="turtle, nt, nq, trig, jsonld or xml (RDF/XML)."
+    "--format",
+    "fmt",
+    default="turtle",
+    show_default=True,
+    help="turtle, nt, nq, trig, jsonld, xml (RDF/XML), or kgx (KGX TSV + JSON Lines with Biolink types, into the folder -o).",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("--output", "-o", type=click.Path(), help="File to write (default: stdout); for kgx, the folder.")
 @click.option(
     "--graph",
     "which",
@@ -149,7 +153,15 @@ def export_cmd(fmt, output, which, store_path, endpoint):
         write_atomic,
     )
 
-    fmt = format_name(fmt)
+    kgx = fmt.lower() == "kgx"
+    if kgx:
+        if not output:
+            from mesokg.errors import InputError
+
+            raise InputError("--format kgx writes several files: give the folder with -o DIR")
+        which = "full"  # KGX takes the inferred classes too
+    else:
+        fmt = format_name(fmt)
     graphs = {
         "curated": {GRAPH_ONTOLOGY, GRAPH_CURATED, GRAPH_MAPPINGS},
         "inferred": {GRAPH_INFERRED},
@@ -165,6 +177,12 @@ def export_cmd(fmt, output, which, store_path, endpoint):
         from mesokg.knowledge.dataset import dataset_quads
 
         quads = [q for q in dataset_quads() if q.graph_name in graphs]
+    if kgx:
+        from mesokg.export.kgx import build_kgx, write_kgx
+
+        n = write_kgx(build_kgx(quads), output)
+        click.echo(f"wrote {n['nodes']} nodes and {n['edges']} edges to {output}/ (nodes/edges .tsv and .jsonl)")
+        return
     data = serialize(quads, fmt)
     if output:
         write_atomic(output, data)

@@ -208,6 +208,9 @@ def extra_release_files() -> dict[str, bytes]:
     files = {"mesokg-shapes.ttl": paths.shapes_file().read_bytes()}
     if paths.mappings_file().is_file():
         files["mesokg.sssom.tsv"] = paths.mappings_file().read_bytes()
+    alignment = paths.mappings_file().with_name("mesokg-alignment.sssom.tsv")
+    if alignment.is_file():
+        files["mesokg-alignment.sssom.tsv"] = alignment.read_bytes()
     return files
 
 
