@@ -27,6 +27,17 @@ BIN = Path(sys.executable).parent
 # a private cache of reasoner output for this test session (subprocesses inherit it)
 os.environ.setdefault("MESOKG_CACHE", tempfile.mkdtemp(prefix="mesokg-test-cache-"))
 
+
+def pytest_report_header(config):
+    """Say at the top of every run whether the checks that need the source documents run in full."""
+    from mesokg.curation.overlap import documents_folder
+
+    docs = documents_folder(ROOT.parent / "shared" / "seeds")
+    if docs:
+        return f"source documents: {docs} (copy and coverage checks run in full)"
+    return "source documents: NOT FOUND (../shared/seeds, $MESOKG_SOURCE_DOCUMENTS): checks that need them do not run"
+
+
 _real_connect = socket.socket.connect
 
 

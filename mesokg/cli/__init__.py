@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("mesokg.cli.graph:stats_cmd", "Counts per class and predicate; claims per evidence level and polarity."),
     "load": ("mesokg.cli.graph:load_cmd", "Add curated files to an on-disk store, only if the result validates."),
     "push": ("mesokg.cli.graph:push_cmd", "Send the graph to a SPARQL 1.1 server (Graph Store Protocol)."),
+    "curate": ("mesokg.cli.curate:curate_cmd", "Turn claims.tsv [nodes.tsv] into checked Turtle (or write templates)."),
     "queries": ("mesokg.cli.query:queries_cmd", "List the saved queries."),
     "query": ("mesokg.cli.query:query_cmd", "Run a saved query, a query file or a query string."),
     "network": ("mesokg.cli.network:network_cmd", "Substance-indication networks: stats, pictures, files."),

@@ -63,15 +63,35 @@ def build_cmd(out, use_cache, quiet):
     help="Also write the machine-readable SHACL report (Turtle) to FILE.",
 )
 @click.option("--no-warnings", is_flag=True, help="List violations only.")
-def validate_cmd(files, report_path, no_warnings):
+@click.option("--all", "show_all", is_flag=True, help="With FILES: also list the shipped graph's own problems.")
+def validate_cmd(files, report_path, no_warnings, show_all):
     """Validate the shipped graph, plus FILES if given, against the shapes and curation checks.
 
-    Exit status 1 when it does not conform, 2 when a file cannot be parsed.
+    With FILES, each problem of those files is one line `file:line: node property: rule and fix`
+    (the shipped graph's own warnings only with --all). Exit status 1 when it does not conform,
+    2 when a file cannot be parsed.
     """
     from mesokg.knowledge.assemble import curated_quads
     from mesokg.knowledge.build import validate_quads
     from mesokg.rdfio import write_atomic
 
+    if files:
+        from mesokg.curation import check_files
+
+        problems, hidden, report = check_files(files, show_all=show_all)
+        for p in problems.sorted():
+            if p.severity == "error" or not no_warnings:
+                click.echo(str(p))
+        verdict = "does NOT validate" if problems.errors else "validates"
+        more = f"; {hidden} result(s) of the shipped graph not shown (--all shows them)" if hidden else ""
+        click.echo(
+            f"{', '.join(files)}: {verdict}: {len(problems.errors)} error(s), {len(problems.warnings)} warning(s){more}"
+        )
+        if report_path:
+            write_atomic(report_path, report.report_graph.serialize(format="turtle").encode())
+        if problems.errors:
+            sys.exit(1)
+        return
     report, failures = validate_quads(curated_quads(extra_files=files))
     click.echo(report.text(warnings=not no_warnings))
     if failures:
@@ -267,7 +287,7 @@ def stats_cmd(fmt, store_path, endpoint):
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--store", "store_path", required=True, metavar="PATH", help="On-disk store to add to.")
 def load_cmd(files, store_path):
-    """Add curated Turtle FILES to an on-disk store, only if the result still validates.
+    """Add curated FILES (Turtle, or claims.tsv / nodes.tsv tables) to an on-disk store, only if the result validates.
 
     If a file does not parse or the result does not conform, nothing is added and the store is
     exactly as it was.

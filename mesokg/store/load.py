@@ -23,18 +23,23 @@ class Added:
 def load_into_store(files, store_path: str | Path) -> Added:
     import pyoxigraph as ox
 
+    from mesokg.curation.load import is_table, table_quads
     from mesokg.knowledge.build import validate_quads
     from mesokg.knowledge.reason import reason
     from mesokg.store import open_store
 
     new = []
     for f in files:  # parse everything first: a syntax error anywhere changes nothing
-        new.extend(parse_file(f, GRAPH_CURATED))
-    if not new:
+        if not is_table(f):
+            new.extend(parse_file(f, GRAPH_CURATED))
+    tables = [f for f in files if is_table(f)]
+    if not new and not tables:
         raise InputError("the given files hold no statements; nothing to load")
     store = open_store(path=store_path)
     try:
         existing = [q for g in (GRAPH_ONTOLOGY, GRAPH_CURATED, GRAPH_MAPPINGS) for q in store.quads(g)]
+        if tables:  # claims.tsv / nodes.tsv: curated against what the store (and the Turtle files) hold
+            new.extend(table_quads(tables, existing + new, GRAPH_CURATED))
         have = {(q.subject, q.predicate, q.object, q.graph_name) for q in existing}
         fresh = [q for q in dict.fromkeys(new) if (q.subject, q.predicate, q.object, q.graph_name) not in have]
         candidate = existing + fresh

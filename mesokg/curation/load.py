@@ -1,0 +1,35 @@
+"""Tables as input to ``mesokg load``: ``claims.tsv`` / ``nodes.tsv`` (or the workbook) -> quads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+
+TABLE_SUFFIXES = (".tsv", ".csv", ".xlsx")
+
+
+def is_table(path) -> bool:
+    return Path(path).suffix.lower() in TABLE_SUFFIXES
+
+
+def table_quads(paths, background, graph) -> list:
+    """Curate the tables (at most one claims and one nodes table, or one workbook) against
+    ``background`` and return the additions as quads in ``graph``; errors raise
+    :class:`~mesokg.curation.problems.CurationFailed` with one line per problem."""
+    from .convert import curate
+    from .table import table_kind
+
+    found: dict[str, str] = {}
+    for p in paths:
+        kinds = ("claims", "nodes") if str(p).lower().endswith(".xlsx") else (table_kind(p),)
+        for kind in kinds:
+            if kind is None:
+                raise InputError(
+                    f"{p}: not a claims or nodes table (its header needs subject, predicate, object, or type, label)"
+                )
+            if kind in found:
+                raise InputError(f"{p}: a second {kind} table ({found[kind]} is the first): merge them into one")
+            found[kind] = p
+    result = curate(found.get("claims"), found.get("nodes"), background=background)
+    return result.quads(graph)
