@@ -50,6 +50,9 @@ def test_shapes_and_mappings_ship_in_dist(release):
 
     assert (release / "mesokg-shapes.ttl").read_bytes() == paths.shapes_file().read_bytes()
     assert (release / "mesokg.sssom.tsv").read_bytes() == paths.mappings_file().read_bytes()
+    assert (release / "mesokg-alignment.sssom.tsv").is_file()
+    doc = (release / "mesokg-ontology.html").read_text()  # pyLODE, byte-identical across builds (above)
+    assert "<title>mesokg: the evidence-graded knowledge graph of mesotherapy" in doc and "<script src=" not in doc
 
 
 def test_jsonld_has_a_context_and_compact_iris_and_the_same_triples(release):

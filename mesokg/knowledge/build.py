@@ -119,6 +119,9 @@ def build(
     say("loading ontology, seeds and mappings")
     curated = curated_quads()
     timings["load"] = time.perf_counter() - t
+    from mesokg.export.docs import DocsJob, ontology_ntriples
+
+    docs = DocsJob(ontology_ntriples(curated, GRAPH_ONTOLOGY))  # pyLODE, in a child process meanwhile
 
     # HermiT (with owlready2's Python side) runs in a forked process while SHACL runs here: on
     # two cores they overlap, and neither waits for the other's share of the GIL.
@@ -150,9 +153,8 @@ def build(
     from mesokg.export.release import built_stamp, extra_release_files, inputs_sha256, manifest_bytes, write_release
 
     # writes go through this module's write_atomic, looked up at call time (tests replace it)
-    files = write_release(
-        out, curated, inferred, extra_files=extra_release_files(), write=lambda p, d: write_atomic(p, d)
-    )
+    extra = {**extra_release_files(), "mesokg-ontology.html": docs.result()}
+    files = write_release(out, curated, inferred, extra_files=extra, write=lambda p, d: write_atomic(p, d))
     timings["write"] = time.perf_counter() - t
 
     counts = {

@@ -45,6 +45,7 @@ from mesokg.serve.description import description
 from mesokg.serve.evidence import evidence_routes, names_store
 from mesokg.serve.pool import PoolError, WorkerPool, Zygote
 from mesokg.serve.protocol import ProtocolError, parse_request
+from mesokg.serve.resolve import resolve_routes
 from mesokg.serve.worker import media_type
 
 log = logging.getLogger("mesokg.serve")
@@ -420,6 +421,7 @@ def create_app(config: ServeConfig, backend: Backend) -> Starlette:
         Route("/static/vendor/cytoscape.min.js", cytoscape_js),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *evidence_routes(),  # issue 10: summary-of-findings form and gap map (mesokg/serve/evidence.py)
+        *resolve_routes(),  # issue 13: /ontology, /id/NAME and term IRIs (mesokg/serve/resolve.py); last
     ]
     middleware = [Middleware(Guard, loopback_only=config.loopback)]
     if config.cors:
