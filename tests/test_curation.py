@@ -278,6 +278,16 @@ def test_turtle_missing_source_is_reported_once(tmp_path):
     assert problems.errors[0].row == claim_line and "mk:source" in str(problems.errors[0])
 
 
+def test_validate_takes_tables_and_all_shows_the_shipped_graph(tmp_path):
+    claims, nodes = tables(tmp_path, {"design": "case report", "level": "1b"})
+    problems, hidden, _ = check_files([claims, nodes])
+    assert [(p.row, p.column) for p in problems.items] == [(2, "level")]
+    problems, hidden, _ = check_files([EXAMPLE_TTL], show_all=True)
+    assert hidden == 0 and problems.warnings and not problems.errors  # the shipped graph's own warnings
+    seeds = {Path(p.file).parent for p in problems.warnings}
+    assert seeds == {ROOT / "seeds"} and all(p.row for p in problems.warnings)
+
+
 def test_turtle_lines():
     loc = TurtleLines.from_file(ROOT / "seeds" / "uses-hair.ttl")
     lines = (ROOT / "seeds" / "uses-hair.ttl").read_text().splitlines()

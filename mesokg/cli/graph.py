@@ -67,8 +67,9 @@ def build_cmd(out, use_cache, quiet):
 def validate_cmd(files, report_path, no_warnings, show_all):
     """Validate the shipped graph, plus FILES if given, against the shapes and curation checks.
 
-    With FILES, each problem of those files is one line `file:line: node property: rule and fix`
-    (the shipped graph's own warnings only with --all). Exit status 1 when it does not conform,
+    With FILES (Turtle, or claims.tsv / nodes.tsv), each problem of those files is one line
+    `file:line: node property: rule and fix` (`file:row:column` for tables); the shipped graph's
+    own warnings only with --all. Exit status 1 when it does not conform,
     2 when a file cannot be parsed.
     """
     from mesokg.knowledge.assemble import curated_quads
@@ -87,7 +88,7 @@ def validate_cmd(files, report_path, no_warnings, show_all):
         click.echo(
             f"{', '.join(files)}: {verdict}: {len(problems.errors)} error(s), {len(problems.warnings)} warning(s){more}"
         )
-        if report_path:
+        if report_path and report is not None:
             write_atomic(report_path, report.report_graph.serialize(format="turtle").encode())
         if problems.errors:
             sys.exit(1)

@@ -162,15 +162,29 @@ def check_additions(result, background) -> None:
 
 
 def check_files(files, *, show_all: bool = False):
-    """Validate the shipped graph plus Turtle ``files``; problems of the files at ``file:line``.
+    """Validate the shipped graph plus Turtle ``files``; problems of the files at ``file:line``
+    (tables among ``files`` are curated: their problems at ``file:row:column``).
 
     Returns the problems, how many results of the shipped graph were left out (all of them are
     reported, at their seed file and line, when ``show_all``) and the full SHACL report.
     """
     from ..knowledge.assemble import curated_quads
     from .lines import TurtleLines
+    from .load import curate_tables, is_table
+    from .problems import CurationFailed
 
-    files = [Path(f) for f in files]
+    tables = [f for f in files if is_table(f)]
+    files = [Path(f) for f in files if not is_table(f)]
+    probs = Problems()
+    if tables:  # claims.tsv / nodes.tsv: their problems at file:row:column
+        try:
+            items = curate_tables(tables, curated_quads(extra_files=files)).problems.items
+        except CurationFailed as e:
+            items = e.problems.items
+        for p in items:
+            probs.add(p)
+        if not files:
+            return probs, 0, None
     own: dict[Path, tuple[set, set, TurtleLines]] = {}
     for f in files:
         triples = {(q.subject.value, q.predicate.value, getattr(q.object, "value", None)) for q in parse_file(f)}
@@ -182,7 +196,7 @@ def check_files(files, *, show_all: bool = False):
         for f in paths.seed_files():
             triples = {(q.subject.value, q.predicate.value, getattr(q.object, "value", None)) for q in parse_file(f)}
             own.setdefault(f, ({t[0] for t in triples}, triples, TurtleLines.from_file(f)))
-    probs, hidden = Problems(), 0
+    hidden = 0
 
     def home(node, path, value, dangling=False):
         for f, (subjects, triples, loc) in own.items():

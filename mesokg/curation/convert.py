@@ -102,7 +102,7 @@ class Context:
         except InputError as e:
             msg = str(e).removeprefix(f"{column}: ")
             if column in ("subject", "object", "comparator", "ingredients"):
-                msg += " (a new substance or indication goes in nodes.tsv)"
+                msg += "; if it is new, add it to nodes.tsv"
             self.error(row, column, msg)
             return None
 

@@ -13,10 +13,9 @@ def is_table(path) -> bool:
     return Path(path).suffix.lower() in TABLE_SUFFIXES
 
 
-def table_quads(paths, background, graph) -> list:
+def curate_tables(paths, background):
     """Curate the tables (at most one claims and one nodes table, or one workbook) against
-    ``background`` and return the additions as quads in ``graph``; errors raise
-    :class:`~mesokg.curation.problems.CurationFailed` with one line per problem."""
+    ``background``; errors raise :class:`~mesokg.curation.problems.CurationFailed`."""
     from .convert import curate
     from .table import table_kind
 
@@ -31,5 +30,9 @@ def table_quads(paths, background, graph) -> list:
             if kind in found:
                 raise InputError(f"{p}: a second {kind} table ({found[kind]} is the first): merge them into one")
             found[kind] = p
-    result = curate(found.get("claims"), found.get("nodes"), background=background)
-    return result.quads(graph)
+    return curate(found.get("claims"), found.get("nodes"), background=background)
+
+
+def table_quads(paths, background, graph) -> list:
+    """The additions the tables make, as quads in ``graph`` (see :func:`curate_tables`)."""
+    return curate_tables(paths, background).quads(graph)
