@@ -82,3 +82,11 @@ def test_ontology_page_is_the_pylode_documentation(mesokg_server):
     assert "<script src=" not in text  # nothing fetched from elsewhere
     status, ctype, body = get(mesokg_server + "/ontology", "text/turtle")
     assert status == 200 and ctype.startswith("text/turtle") and b"owl:Ontology" in body
+
+
+def test_a_deprecated_id_resolves_and_names_its_replacements(mesokg_server):
+    status, _, body = get(mesokg_server + "/id/mesotherapy-indications-general", "text/html")
+    assert status == 200
+    text = body.decode()
+    assert "deprecated" in text and 'href="/id/cosmetic-concerns"' in text
+    assert 'href="/id/localized-medical-conditions"' in text
