@@ -87,7 +87,7 @@ mkd:claim-scale-new-paper-1 a mk:Claim ;
 
 def seed_quads():
     sys.path.insert(0, str(ROOT))
-    from mesokg.load import curated_quads
+    from mesokg.knowledge.assemble import curated_quads
     from mesokg.rdfio import GRAPH_CURATED
 
     return [q for q in curated_quads() if q.graph_name == GRAPH_CURATED]
@@ -121,7 +121,11 @@ def make_copies(k: int, work: Path) -> tuple[Path, int]:
             for q in quads:
                 o = q.object
                 if q.predicate.value in LABELS and isinstance(o, ox.Literal):
-                    o = ox.Literal(f"{o.value} {i}", language=o.language) if o.language else ox.Literal(f"{o.value} {i}")
+                    o = (
+                        ox.Literal(f"{o.value} {i}", language=o.language)
+                        if o.language
+                        else ox.Literal(f"{o.value} {i}")
+                    )
                 triples.append(ox.Triple(ren(q.subject), q.predicate, ren(o)))
             f.write(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
             n += len(triples)
@@ -135,7 +139,7 @@ def paper_file(work: Path) -> Path:
     sys.path.insert(0, str(ROOT))
     import pyoxigraph as ox
 
-    from mesokg.load import curated_quads
+    from mesokg.knowledge.assemble import curated_quads
 
     store = ox.Store()
     store.extend(curated_quads())
@@ -241,11 +245,11 @@ import sys, time, statistics, json
 sys.path.insert(0, sys.argv[2])
 import pyoxigraph as ox
 from mesokg.store import OxigraphStore
-from mesokg.query import load_saved
+from mesokg.query.saved import get_saved
 name = sys.argv[3]
 store = OxigraphStore(sys.argv[1], read_only=True)
 raw = store.raw
-text = load_saved(name).text
+text = get_saved(name).text
 def mine():
     return store.run_saved(name)
 def base():
@@ -367,7 +371,9 @@ def measure(k: int, args, data: dict, work: Path) -> None:
         save_results(data)
         sec = r.get("seconds")
         extra_txt = {kk: v for kk, v in r.items() if kk not in ("stdout_tail", "error", "seconds", "ok")}
-        status = "ok" if r.get("ok") else ("TIMED OUT" if r.get("timed_out") else "FAILED: " + r.get("error", "")[-200:])
+        status = (
+            "ok" if r.get("ok") else ("TIMED OUT" if r.get("timed_out") else "FAILED: " + r.get("error", "")[-200:])
+        )
         print(f"  k={k} {name}: {sec if sec is not None else '-'} s {extra_txt} {status}", flush=True)
 
     store = work / f"store-k{k}"
@@ -381,7 +387,11 @@ def measure(k: int, args, data: dict, work: Path) -> None:
 
     def load_fresh():
         shutil.rmtree(store, ignore_errors=True)
-        r = run([MESOKG, "load", *extra, "--store", str(store)] if extra else [MESOKG, "stats", "--store", str(store)], timeout, env)
+        r = run(
+            [MESOKG, "load", *extra, "--store", str(store)] if extra else [MESOKG, "stats", "--store", str(store)],
+            timeout,
+            env,
+        )
         rec.pop("incremental_load", None)
         return r
 
@@ -400,9 +410,15 @@ def measure(k: int, args, data: dict, work: Path) -> None:
         return r
 
     step("query_vs_raw", query_compare)
-    step("network_png", lambda: run([MESOKG, "network", "--store", str(store), "--out", str(work / f"net-k{k}.png")], timeout))
+    step(
+        "network_png",
+        lambda: run([MESOKG, "network", "--store", str(store), "--out", str(work / f"net-k{k}.png")], timeout),
+    )
     if has_map_command():
-        step("map_png", lambda: run([MESOKG, "map", "--store", str(store), "--out", str(work / f"map-k{k}.png")], timeout))
+        step(
+            "map_png",
+            lambda: run([MESOKG, "map", "--store", str(store), "--out", str(work / f"map-k{k}.png")], timeout),
+        )
 
     def endpoint(which: str):
         port = free_port()
@@ -414,10 +430,10 @@ def measure(k: int, args, data: dict, work: Path) -> None:
             cmd += ["--union-default-graph"]
             url = f"http://127.0.0.1:{port}/query"
         sys.path.insert(0, str(ROOT))
-        from mesokg.query import load_saved
+        from mesokg.query.saved import get_saved
 
         t = time.perf_counter()
-        r = throughput(cmd, url, load_saved(QUERY).text, args.serve_seconds, 4, timeout)
+        r = throughput(cmd, url, get_saved(QUERY).text, args.serve_seconds, 4, timeout)
         r["seconds"] = round(time.perf_counter() - t, 1)
         return r
 
@@ -528,9 +544,7 @@ def report(data: dict) -> str:
     head = "| step | " + " | ".join(f"k={k}" for k in ks) + " | growth exponent per step |"
     lines.append(head)
     lines.append("|---|" + "---:|" * len(ks) + "---|")
-    lines.append(
-        "| quads in the store | " + " | ".join(f"{size_of(runs[str(k)]):,}" for k in ks) + " | |"
-    )
+    lines.append("| quads in the store | " + " | ".join(f"{size_of(runs[str(k)]):,}" for k in ks) + " | |")
     for name, title in STEPS:
         if not any(name in runs[str(k)] for k in ks):
             continue

@@ -90,7 +90,7 @@ def case_files(tmp: Path) -> list[tuple[str, Path]]:
 def seed_file(tmp: Path) -> Path:
     import pyoxigraph as ox
 
-    from mesokg.load import curated_quads
+    from mesokg.knowledge.assemble import curated_quads
 
     f = tmp / "seed-graph.nt"
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in curated_quads()]
@@ -119,7 +119,7 @@ def key(conforms: bool, results) -> tuple:
 
 
 def run_reference(f: Path):
-    from mesokg.validate import validate
+    from mesokg.knowledge.validate import validate
 
     g = rdflib.Graph().parse(f, format="nt")
     r = validate(g)

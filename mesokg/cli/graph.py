@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from mesokg.cli.options import store_options
+from mesokg.cli.options import hermit_heap_option, input_options, seed_files, store_options, use_hermit_heap
 
 
 def _console(err: bool = False):
@@ -25,16 +25,21 @@ def _console(err: bool = False):
 )
 @click.option("--use-cache", is_flag=True, help="Reuse cached inferences when the inputs are unchanged.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
-def build_cmd(out, use_cache, quiet):
-    """Build the graph: load, reason (HermiT), validate, and write release files with a manifest."""
+@hermit_heap_option
+@input_options
+def build_cmd(out, use_cache, quiet, hermit_heap, files, seeds_dir):
+    """Build the graph (shipped seeds, or --seeds DIR, plus FILES): load, reason (HermiT),
+    validate, and write release files with a manifest."""
     from mesokg.knowledge.build import build
 
+    use_hermit_heap(hermit_heap)
+    inputs = {"extra_files": files, "seeds": seed_files(seeds_dir)}
     err = _console(err=True)
     if quiet:
-        result = build(out, use_cache=use_cache)
+        result = build(out, use_cache=use_cache, **inputs)
     else:
         with err.status("building") as status:
-            result = build(out, use_cache=use_cache, progress=lambda m: status.update(m))
+            result = build(out, use_cache=use_cache, progress=lambda m: status.update(m), **inputs)
     m = result.manifest
     if not quiet:
         from rich.table import Table
@@ -55,7 +60,7 @@ def build_cmd(out, use_cache, quiet):
 
 
 @click.command("validate")
-@click.argument("files", nargs=-1, type=click.Path())
+@input_options
 @click.option(
     "--report",
     "report_path",
@@ -64,8 +69,9 @@ def build_cmd(out, use_cache, quiet):
 )
 @click.option("--no-warnings", is_flag=True, help="List violations only.")
 @click.option("--all", "show_all", is_flag=True, help="With FILES: also list the shipped graph's own problems.")
-def validate_cmd(files, report_path, no_warnings, show_all):
-    """Validate the shipped graph, plus FILES if given, against the shapes and curation checks.
+def validate_cmd(files, seeds_dir, report_path, no_warnings, show_all):
+    """Validate the shipped graph (or --seeds DIR), plus FILES if given, against the shapes and
+    curation checks.
 
     With FILES (Turtle, or claims.tsv / nodes.tsv), each problem of those files is one line
     `file:line: node property: rule and fix` (`file:row:column` for tables); the shipped graph's
@@ -76,7 +82,7 @@ def validate_cmd(files, report_path, no_warnings, show_all):
     from mesokg.knowledge.build import validate_quads
     from mesokg.rdfio import write_atomic
 
-    if files:
+    if files and seeds_dir is None:
         from mesokg.curation import check_files
 
         problems, hidden, report = check_files(files, show_all=show_all)
@@ -93,7 +99,7 @@ def validate_cmd(files, report_path, no_warnings, show_all):
         if problems.errors:
             sys.exit(1)
         return
-    report, failures = validate_quads(curated_quads(extra_files=files))
+    report, failures = validate_quads(curated_quads(extra_files=files, seeds=seed_files(seeds_dir)))
     click.echo(report.text(warnings=not no_warnings))
     if failures:
         click.echo("")
@@ -115,12 +121,16 @@ def validate_cmd(files, report_path, no_warnings, show_all):
 
 @click.command("reason")
 @click.option("--limit", default=50, show_default=True, help="How many inferred statements to list.")
-def reason_cmd(limit):
-    """Run HermiT: report consistency and unsatisfiable classes, list what was inferred."""
+@hermit_heap_option
+@input_options
+def reason_cmd(limit, hermit_heap, files, seeds_dir):
+    """Run HermiT on the shipped graph (or --seeds DIR) plus FILES: report consistency and
+    unsatisfiable classes, list what was inferred."""
     from mesokg.knowledge.assemble import curated_quads
     from mesokg.knowledge.reason import reason
 
-    result = reason(curated_quads())
+    use_hermit_heap(hermit_heap)
+    result = reason(curated_quads(extra_files=files, seeds=seed_files(seeds_dir)))
     click.echo(
         f"consistent: yes; unsatisfiable classes: none; {len(result.inferred)} inferred statements "
         f"in {result.seconds:.1f} s"

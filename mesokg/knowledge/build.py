@@ -49,12 +49,13 @@ def quads_to_rdflib(quads):
 def validate_quads(curated: list[ox.Quad]):
     """SHACL report plus curation-check failures for a curated dataset."""
     from mesokg.knowledge.checks import run_checks
-    from mesokg.knowledge.validate import validate
+    from mesokg.knowledge.validate import validate_store
     from mesokg.store import OxigraphStore
 
-    report = validate(quads_to_rdflib(curated))
     store = OxigraphStore()
     store.add(curated)
+    graphs = sorted({q.graph_name for q in curated if isinstance(q.graph_name, ox.NamedNode)}, key=str)
+    report = validate_store(store.raw, graphs or None)
     return report, run_checks(store)
 
 
@@ -105,8 +106,13 @@ def build(
     use_cache: bool = False,
     progress: Callable[[str], None] | None = None,
     validate: bool = True,
+    extra_files=(),
+    seeds=None,
 ) -> BuildResult:
-    """Run the whole build and write the release files into ``out``. Returns the manifest."""
+    """Run the whole build and write the release files into ``out``. Returns the manifest.
+
+    ``seeds``: seed files to use instead of the shipped ``seeds/*.ttl``; ``extra_files``: more
+    curated files to add."""
     from mesokg.knowledge.assemble import curated_quads
     from mesokg.knowledge.dataset import input_files, inputs_digest
 
@@ -117,7 +123,9 @@ def build(
 
     t = time.perf_counter()
     say("loading ontology, seeds and mappings")
-    curated = curated_quads()
+    extra_files = list(extra_files)
+    curated = curated_quads(extra_files=extra_files, seeds=seeds)
+    digest = inputs_digest(extra_files, seeds)
     timings["load"] = time.perf_counter() - t
     from mesokg.export.docs import DocsJob, ontology_ntriples
 
@@ -127,7 +135,7 @@ def build(
     # two cores they overlap, and neither waits for the other's share of the GIL.
     say("reasoning with HermiT and validating against SHACL shapes and curation checks")
     t = time.perf_counter()
-    reasoning = _start_reasoner(curated, inputs_digest(), use_cache)
+    reasoning = _start_reasoner(curated, digest, use_cache)
     if validate:
         report, failures = validate_quads(curated)
         timings["validate"] = time.perf_counter() - t

@@ -26,20 +26,20 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-def input_files(extra: Iterable[str | Path] = ()) -> list[Path]:
-    files = [paths.ontology_file(), *paths.seed_files()]
+def input_files(extra: Iterable[str | Path] = (), seeds: Iterable[str | Path] | None = None) -> list[Path]:
+    files = [paths.ontology_file(), *(paths.seed_files() if seeds is None else [Path(f) for f in seeds])]
     if paths.mappings_file().exists():
         files.append(paths.mappings_file())
     return files + [Path(f) for f in extra]
 
 
-def inputs_digest(extra: Iterable[str | Path] = ()) -> str:
+def inputs_digest(extra: Iterable[str | Path] = (), seeds: Iterable[str | Path] | None = None) -> str:
     """SHA-256 of the version, the reasoner's code and every input file's name and bytes."""
     import hashlib
 
     h = hashlib.sha256(__version__.encode())
     h.update(Path(__file__).with_name("reason.py").read_bytes())
-    for f in input_files(extra):
+    for f in input_files(extra, seeds):
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()

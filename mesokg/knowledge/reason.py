@@ -97,19 +97,72 @@ def _java() -> str:
     return java
 
 
+_NUMERIC = {
+    "integer",
+    "decimal",
+    "double",
+    "float",
+    "int",
+    "long",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "unsignedInt",
+    "unsignedLong",
+    "unsignedShort",
+    "unsignedByte",
+}
+
+
+def value_key(term):
+    """A term for comparing by value: numbers as numbers ("1.0" and "1" are one value), booleans as
+    booleans; anything else as itself."""
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(XSD):
+        local = term.datatype.value[len(XSD) :]
+        if local in _NUMERIC:
+            from decimal import Decimal, InvalidOperation
+
+            try:
+                return ("number", Decimal(term.value.strip()))
+            except InvalidOperation:
+                return term
+        if local == "boolean":
+            return ("boolean", term.value.strip() in ("true", "1"))
+    return term
+
+
+def heap_mb() -> int | None:
+    """HermiT's Java heap in MiB: ``MESOKG_HERMIT_HEAP_MB`` if set (owlready2 caps it at 2000 otherwise)."""
+    raw = os.environ.get("MESOKG_HERMIT_HEAP_MB", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 64:
+        raise MesokgError(f"MESOKG_HERMIT_HEAP_MB={raw!r}: give a whole number of MiB, at least 64 (e.g. 8000)")
+    return int(raw)
+
+
 def reason(triples: list[ox.Triple | ox.Quad]) -> ReasonerResult:
     """Run HermiT on the given triples; return what it inferred that was not asserted.
 
     Raises :class:`InconsistentOntology` naming the problem when the graph is inconsistent or a
-    class is unsatisfiable.
+    class is unsatisfiable. Inferred statements equal by value to asserted ones (``1.0`` and
+    ``1``) are not returned.
     """
     import time
 
     import owlready2
+    import owlready2.reasoning
 
     t0 = time.perf_counter()
     owlready2.JAVA_EXE = _java()
+    heap = heap_mb()
+    if heap:
+        owlready2.reasoning.JAVA_MEMORY = heap
     asserted = {(t.subject, t.predicate, t.object) for t in triples}
+    asserted_values = {(s, p, value_key(o)) for s, p, o in asserted}
     # HermiT accepts only the OWL 2 datatype map; xsd:date values (publication dates) carry no
     # logic here, so they are left out of what the reasoner sees.
     plain = [ox.Triple(*k) for k in asserted if not _outside_owl2_map(k[2]) and not _text_only(k)]
@@ -154,6 +207,7 @@ def reason(triples: list[ox.Triple | ox.Quad]) -> ReasonerResult:
             key = (t.subject, t.predicate, t.object)
             if (
                 key in asserted
+                or (t.subject, t.predicate, value_key(t.object)) in asserted_values
                 or isinstance(t.subject, ox.BlankNode)
                 or isinstance(t.object, ox.BlankNode)
                 or t.subject.value == "http://anonymous"

@@ -309,6 +309,35 @@ def validate(data_graph: rdflib.Graph, shapes_path=None, ontology_graph=None) ->
     )
 
 
+def validate_store(store, graphs=None, changed=None, shapes_path=None) -> ValidationReport:
+    """Validate what an Oxigraph ``store`` holds in ``graphs`` (None: its default graph).
+
+    The linear engine (:mod:`mesokg.knowledge.fastshacl`) runs on the store itself; with
+    ``changed`` (triples just added) it checks only what they can affect. When the shapes use
+    something that engine does not implement, or ``MESOKG_SHACL=pyshacl`` is set, pyshacl
+    validates the whole graph instead (the reference the tests compare the engine against).
+    """
+    import os
+
+    import pyoxigraph as ox
+
+    from mesokg.knowledge import fastshacl
+
+    if os.environ.get("MESOKG_SHACL", "").lower() != "pyshacl":
+        try:
+            return fastshacl.validate_store(store, graphs, changed=changed, shapes_path=shapes_path)
+        except fastshacl.Unsupported:
+            pass
+    if graphs is None:
+        quads = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    else:
+        quads = (q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    g = rdflib.Graph()
+    g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return validate(g, shapes_path=shapes_path)
+
+
 def validate_files(files: Iterable[str | Path] = (), shapes_path=None, seeds=None) -> ValidationReport:
     """Validate the shipped graph (ontology + seeds + mappings) plus the given Turtle files."""
     return validate(shipped_graph(extra_files=files, seeds=seeds), shapes_path=shapes_path)

@@ -36,7 +36,8 @@ LINE = 1.5  # line height / font size
 MAX_LABEL_CHARS = 48
 DEFAULT_WIDTH = 1600
 DEFAULT_DPI = 100
-LABEL_GID = "mesokg-label"  # every node label carries this gid, so tests can find them
+LABEL_GID = "mesokg-label"
+MAX_AUTO_HEIGHT = 16000  # px: taller pictures are refused unless --height is given  # every node label carries this gid, so tests can find them
 
 
 def _px(pt: float, dpi: float) -> float:
@@ -308,7 +309,15 @@ def figure(
     width = int(width or DEFAULT_WIDTH)
     if width < 200 or (height is not None and height < 200) or dpi < 20:
         raise InputError("picture too small: use --width and --height of at least 200 px and --dpi of at least 20")
-    height = int(height or auto_height(G, width, dpi))
+    if height is None:
+        height = auto_height(G, width, dpi)
+        if height > MAX_AUTO_HEIGHT:
+            raise InputError(
+                f"too many nodes for a legible picture: {G.number_of_nodes()} nodes need {height} px of height "
+                f"(limit {MAX_AUTO_HEIGHT}); narrow the network with --area, --substance-class, --min-level or "
+                "--polarity, give --height (labels shrink), or write .html or .graphml instead"
+            )
+    height = int(height)
     fig, ax = _new_figure(width, height, dpi)
     margin = _px(10, dpi)
     v = VIEWS.get(G.graph.get("view", ""))
@@ -379,9 +388,11 @@ def render(
     buf = io.BytesIO()
     meta = {"Title": _title_lines(G, title)[0]}
     fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", metadata=meta)
-    if fmt != "png" or not compact:
-        return buf.getvalue()
     from PIL import Image, PngImagePlugin
+
+    w, h = fig.canvas.get_width_height()
+    if fmt != "png" or not compact or w * h > (Image.MAX_IMAGE_PIXELS or 0):
+        return buf.getvalue()  # never re-open a picture PIL would refuse as a decompression bomb
 
     img = Image.open(io.BytesIO(buf.getvalue()))
     info = PngImagePlugin.PngInfo()

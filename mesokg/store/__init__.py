@@ -243,6 +243,11 @@ def open_store(
         p = Path(path)
         if p.exists() and not p.is_dir():
             raise InputError(f"{p}: is a file; --store needs a folder for the on-disk store")
+        if not p.exists() and not p.absolute().parent.is_dir():
+            raise InputError(
+                f"{p}: its parent folder {p.absolute().parent} does not exist; create it first "
+                "(mkdir -p) or give a --store path inside an existing folder"
+            )
         fresh = not p.exists() or not any(p.iterdir())
         store = OxigraphStore(p, read_only=read_only and not fresh)
         if fresh and build:
