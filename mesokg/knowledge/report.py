@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import rdflib
 from rdflib import Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
 MK = "https://w3id.org/mesokg/"
@@ -128,3 +129,27 @@ class ValidationReport:
 
     def __str__(self) -> str:
         return self.text()
+
+
+def path_text(g: rdflib.Graph, path) -> str | None:
+    """A SHACL path as SPARQL-like text: ``mk:source``, ``^mk:object``, ``(a|b|... 56 relations)``."""
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return compact(path)
+    inv = g.value(path, SH.inversePath)
+    if inv is not None:
+        return "^" + path_text(g, inv)
+    for pred, suffix in ((SH.oneOrMorePath, "+"), (SH.zeroOrMorePath, "*"), (SH.zeroOrOnePath, "?")):
+        inner = g.value(path, pred)
+        if inner is not None:
+            return path_text(g, inner) + suffix
+    alt = g.value(path, SH.alternativePath)
+    if alt is not None:
+        parts = [path_text(g, p) for p in Collection(g, alt)]
+        if len(parts) > 4:
+            return "(" + "|".join(parts[:3]) + f"|... {len(parts)} relations)"
+        return "(" + "|".join(parts) + ")"
+    if g.value(path, RDF.first) is not None:
+        return "/".join(path_text(g, p) for p in Collection(g, path))
+    return compact(path)

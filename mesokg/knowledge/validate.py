@@ -22,7 +22,6 @@ from pathlib import Path
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, SH, XSD
 
 MK = "https://w3id.org/mesokg/"
@@ -35,6 +34,7 @@ from mesokg.knowledge.report import (  # noqa: E402,F401  (public names stay imp
     ValidationReport,
     compact,
 )
+from mesokg.knowledge.report import path_text as _path_text  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------
 # loading
@@ -116,29 +116,6 @@ def _shape_name(sg: rdflib.Graph, node, memo: dict) -> str:
         cur = parents[0]
     memo[node] = compact(cur) if isinstance(cur, URIRef) else compact(node)
     return memo[node]
-
-
-def _path_text(g: rdflib.Graph, path) -> str | None:
-    if path is None:
-        return None
-    if isinstance(path, URIRef):
-        return compact(path)
-    inv = g.value(path, SH.inversePath)
-    if inv is not None:
-        return "^" + _path_text(g, inv)
-    for pred, suffix in ((SH.oneOrMorePath, "+"), (SH.zeroOrMorePath, "*"), (SH.zeroOrOnePath, "?")):
-        inner = g.value(path, pred)
-        if inner is not None:
-            return _path_text(g, inner) + suffix
-    alt = g.value(path, SH.alternativePath)
-    if alt is not None:
-        parts = [_path_text(g, p) for p in Collection(g, alt)]
-        if len(parts) > 4:
-            return "(" + "|".join(parts[:3]) + f"|... {len(parts)} relations)"
-        return "(" + "|".join(parts) + ")"
-    if g.value(path, RDF.first) is not None:
-        return "/".join(_path_text(g, p) for p in Collection(g, path))
-    return compact(path)
 
 
 _TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)

@@ -154,8 +154,7 @@ def less(v, o, or_equal: bool) -> bool:
 
 def results(raws: list, sg: rdflib.Graph) -> list:
     """pyshacl-style ``mesokg.validate.Result`` objects, sorted as ``validate`` sorts them."""
-    from mesokg.knowledge.report import SEVERITY_ORDER, Result, compact
-    from mesokg.knowledge.validate import _path_text
+    from mesokg.knowledge.report import SEVERITY_ORDER, Result, compact, path_text
 
     out = set()
     for r in raws:
@@ -167,7 +166,7 @@ def results(raws: list, sg: rdflib.Graph) -> list:
                 severity=r.severity,
                 shape=r.shape,
                 focus=compact(to_rdflib(r.focus)),
-                path=_path_text(sg, r.path) if r.path is not None else None,
+                path=path_text(sg, r.path) if r.path is not None else None,
                 value=compact(to_rdflib(value)) if value is not None else None,
                 message=r.message or "(no message)",
                 component=r.component,
