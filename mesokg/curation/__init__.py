@@ -14,9 +14,9 @@ Command line: ``mesokg curate`` (or ``python -m mesokg.curation``).
 
 from __future__ import annotations
 
-from .check import check_files
 from .convert import Curated, curate
 from .problems import CurationFailed, Problem, Problems
+from .review import check_files
 from .seeds import into_seeds
 from .templates import write_templates
 

@@ -2,7 +2,7 @@
 
 - :func:`check_additions`: the additions made from tables, validated with the graph they join;
   each result goes back to its table row and column.
-- :func:`check_files`: Turtle files validated with the shipped graph; each result goes to the
+- :func:`check_turtle`: Turtle files validated with the shipped graph; each result goes to the
   file and line where its node (and property) is written. Only the files' own problems are
   reported unless ``show_all``.
 
@@ -161,30 +161,17 @@ def check_additions(result, background) -> None:
             place(block, DEFAULT_COLUMN[block.kind], f"{f.title}: {f.problem} ({f.fix})", "Violation")
 
 
-def check_files(files, *, show_all: bool = False):
-    """Validate the shipped graph plus Turtle ``files``; problems of the files at ``file:line``
-    (tables among ``files`` are curated: their problems at ``file:row:column``).
+def check_turtle(files, *, show_all: bool = False, probs: Problems | None = None):
+    """Validate the shipped graph plus Turtle ``files``; problems of the files at ``file:line``.
 
     Returns the problems, how many results of the shipped graph were left out (all of them are
     reported, at their seed file and line, when ``show_all``) and the full SHACL report.
     """
     from ..knowledge.assemble import curated_quads
     from .lines import TurtleLines
-    from .load import curate_tables, is_table
-    from .problems import CurationFailed
 
-    tables = [f for f in files if is_table(f)]
-    files = [Path(f) for f in files if not is_table(f)]
-    probs = Problems()
-    if tables:  # claims.tsv / nodes.tsv: their problems at file:row:column
-        try:
-            items = curate_tables(tables, curated_quads(extra_files=files)).problems.items
-        except CurationFailed as e:
-            items = e.problems.items
-        for p in items:
-            probs.add(p)
-        if not files:
-            return probs, 0, None
+    files = [Path(f) for f in files]
+    probs = probs if probs is not None else Problems()
     own: dict[Path, tuple[set, set, TurtleLines]] = {}
     for f in files:
         triples = {(q.subject.value, q.predicate.value, getattr(q.object, "value", None)) for q in parse_file(f)}
