@@ -98,7 +98,8 @@ def _details(q) -> str:
     type=click.Choice(FORMATS),
     default="table",
     show_default=True,
-    help="table, md or a W3C results format (csv, tsv, json, xml); graphs: turtle, jsonld, nt.",
+    help="table, md, a W3C results format (csv, tsv, json, xml) or csv-plain / tsv-plain for spreadsheets "
+    "(plain values, IRIs as CURIEs); graphs: turtle, jsonld, nt.",
 )
 @click.option(
     "--limit",

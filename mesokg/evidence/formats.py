@@ -119,7 +119,7 @@ def _ae_rows(events) -> list[list[str]]:
             where = VIA_WORD[e["via"]]
         rows.append(
             [
-                e["label"],
+                ("safety profile: " if e.get("kind") == "safety profile" else "") + e["label"],
                 str(e["reports"]),
                 str(len(e["sources"])),
                 e["best_level"],

@@ -192,7 +192,9 @@ def build_map(
             kept = True
         if kept:
             harms = [
-                e for e in S.adverse_events(ae_by_subject.get(row.iri, []), label) if "supports" in e["polarities"]
+                e
+                for e in S.adverse_events(ae_by_subject.get(row.iri, []), label)
+                if e["kind"] == "adverse event" and "supports" in e["polarities"]
             ]
             row.harms = len(harms)
             row.harm_level = min(harms, key=lambda e: e["best_rank"])["best_level"] if harms else None

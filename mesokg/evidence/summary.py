@@ -155,6 +155,7 @@ def adverse_events(rows: list[dict], label) -> list[dict]:
             r["event"],
             {
                 "event": _short(r["event"]),
+                "kind": r.get("kind") or "adverse event",
                 "label": label(r["event"]),
                 "claims": [],
                 "sources": [],
@@ -195,7 +196,10 @@ def adverse_events(rows: list[dict], label) -> list[dict]:
         e["polarities"].sort(key=list(POLARITY.values()).index)
         e["inherited"] = e["via"] == "inherited"  # only reported for the general procedure
         e["reports"] = len(e["claims"])
-    return sorted(out, key=lambda e: (e["inherited"], -len(e["sources"]), e["best_rank"], e["label"]))
+    return sorted(
+        out,
+        key=lambda e: (e["kind"] != "safety profile", e["inherited"], -len(e["sources"]), e["best_rank"], e["label"]),
+    )
 
 
 @dataclass

@@ -64,6 +64,11 @@ def aggregate_polarity(polarities: set[str], conflicted: bool = False) -> str:
     return "insufficient"
 
 
+USED_FOR = MK + "usedFor"
+USAGE_LEVEL = "usage"  # the level of an edge with usage claims only
+USAGE_RANK = 11
+
+
 def evidence_weight(rank: int) -> float:
     """Edge weight from a CEBM rank: 1a (rank 1) weighs 1.0, level 5 (rank 10) weighs 0.1."""
     return round((11 - rank) / 10, 2)
@@ -83,13 +88,17 @@ def aggregate_edges(rows: list[dict]) -> dict[tuple[str, str], dict]:
             if r.get("source"):
                 sources[r["source"]] = r.get("sourceLabel") or local_name(r["source"])
         pols = [_CLAIM_POLARITY.get(c["polarity"], local_name(c["polarity"]).lower()) for c in claims.values()]
-        best = min(claims.values(), key=lambda c: int(c["rank"]))
+        # usage claims (mk:usedFor: given or studied for) never set the level (issue 10); an edge
+        # with usage claims only has the level "usage", ranked below every CEBM level
+        rated = [c for c in claims.values() if c["predicate"] != USED_FOR] or None
+        best = min(rated, key=lambda c: int(c["rank"])) if rated else None
         conflicted = any(bool(c.get("conflicted")) for c in claims.values())
         edges[key] = {
             "predicates": " ".join(sorted({local_name(c["predicate"]) for c in claims.values()})),
-            "level": str(best["notation"]),
-            "level_rank": int(best["rank"]),
-            "weight": evidence_weight(int(best["rank"])),
+            "level": str(best["notation"]) if best else USAGE_LEVEL,
+            "level_rank": int(best["rank"]) if best else USAGE_RANK,
+            "weight": evidence_weight(int(best["rank"])) if best else 0.05,
+            "n_usage": len(claims) - len(rated or ()),
             "polarity": aggregate_polarity(set(pols), conflicted),
             "n_claims": len(claims),
             "n_sources": len(sources),

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-#: edge colour by CEBM notation, dark blue (best) through green and orange to grey (expert opinion)
-LEVEL_COLOURS: dict[str, str] = {
-    "1a": "#08306b",
-    "1b": "#2171b5",
-    "1c": "#6baed6",
-    "2a": "#00441b",
-    "2b": "#238b45",
-    "2c": "#74c476",
-    "3a": "#a63603",
-    "3b": "#fd8d3c",
-    "4": "#cb181d",
-    "5": "#8c8c8c",
-}
+from mesokg.evidence.scale import LEVEL_COLOURS as SCALE_COLOURS
+from mesokg.evidence.scale import USAGE_ONLY_COLOUR
+
+#: edge colour by CEBM notation: the project's one ordered scale (mesokg/evidence/scale.py), darker =
+#: stronger, in level order; edges with usage claims only are grey, after level 5
+LEVEL_COLOURS: dict[str, str] = {**SCALE_COLOURS, "usage": USAGE_ONLY_COLOUR}
 FALLBACK_COLOUR = "#444444"
 
 #: matplotlib dash patterns by aggregate polarity (solid supports, dashed refutes, dotted mixed)

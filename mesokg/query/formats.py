@@ -76,7 +76,7 @@ def limit_result(res: QueryResult, limit: int | None) -> QueryResult:
 # formatting
 # ---------------------------------------------------------------------------
 
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "csv-plain", "tsv-plain")
 GRAPH_FORMATS = ("turtle", "jsonld", "nt")
 
 
@@ -150,6 +150,24 @@ def format_table(res: QueryResult, title: str | None = None, width: int | None =
     return "\n".join(lines) + "\n"
 
 
+def format_plain(res: QueryResult, sep: str) -> str:
+    """CSV or TSV for spreadsheets (issue 10): plain values (IRIs as CURIEs where a prefix fits,
+    literals as their text, no ``<…>`` or ``"…"@en``) under a header of bare variable names.
+    The W3C formats (``csv``, ``tsv``) stay as they are."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    if res.kind == "ask":
+        res = QueryResult("select", ["boolean"], [(ox.Literal(str(bool(res.boolean)).lower()),)])
+    w = csv.writer(buf, delimiter=sep, lineterminator="\n")
+    w.writerow(res.variables)
+    for row in res.rows:
+        cells = [shorten(t) for t in row]
+        w.writerow([c.replace("\t", " ").replace("\n", " ") for c in cells] if sep == "\t" else cells)
+    return buf.getvalue()
+
+
 def format_result(res: QueryResult, fmt: str, title: str | None = None) -> bytes:
     """Serialise a result: table/md/W3C result formats for SELECT and ASK, RDF formats for graphs."""
     if res.kind == "graph":
@@ -165,4 +183,6 @@ def format_result(res: QueryResult, fmt: str, title: str | None = None) -> bytes
         return format_table(res, title).encode("utf-8")
     if fmt == "md":
         return format_markdown(res).encode("utf-8")
+    if fmt in ("csv-plain", "tsv-plain"):
+        return format_plain(res, "," if fmt == "csv-plain" else "\t").encode("utf-8")
     return res.serialize(fmt)

@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "turtle", "jsonld", "nt")
+FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "csv-plain", "tsv-plain", "turtle", "jsonld", "nt")
 
 
 def answer(

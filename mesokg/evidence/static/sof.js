@@ -72,7 +72,7 @@
       s.adverse_events.map(function (e) {
         var where = e.via === "inherited" ? "inherited from " + e.inherited_from.join(", ")
           : (e.inherited_from.length ? "this subject; inherited from " + e.inherited_from.join(", ") : "this subject");
-        return [e.label, e.reports, e.sources.length, e.best_level, e.polarities.join("/"), where];
+        return [(e.kind === "safety profile" ? "safety profile: " : "") + e.label, e.reports, e.sources.length, e.best_level, e.polarities.join("/"), where];
       })) : el("p", { text: "none" }));
   }
   global.MesokgSOF = { render: render, el: el };
