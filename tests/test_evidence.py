@@ -278,3 +278,26 @@ def test_cli(tmp_path):
     r = run_cli("evidence", "minoxdil", "hair loss")
     assert r.returncode == 2 and r.stdout == "" and r.stderr.count("\n") == 1
     assert "did you mean minoxidil" in r.stderr
+
+
+def test_plain_spreadsheet_formats_and_labels_as_parameters():
+    from tests.conftest import run_cli
+
+    args = [
+        "query",
+        "evidence-for-pair",
+        "-p",
+        "subject=minoxidil",
+        "-p",
+        "indication=hair loss",
+        "--columns",
+        "claim,kind,level,indication_label",
+    ]
+    r = run_cli(*args, "--format", "tsv-plain")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "claim\tkind\tlevel\tindication_label"
+    assert all("<" not in line and '"' not in line and "@en" not in line for line in lines)
+    assert any(line.startswith("mkd:claim-minoxidil-") and "\tefficacy\t" in line for line in lines[1:])
+    w3c = run_cli(*args, "--format", "tsv")
+    assert w3c.stdout.startswith("?claim\t?kind") and "<https://w3id.org/mesokg/id/" in w3c.stdout  # W3C unchanged
