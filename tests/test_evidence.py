@@ -301,3 +301,13 @@ def test_plain_spreadsheet_formats_and_labels_as_parameters():
     assert any(line.startswith("mkd:claim-minoxidil-") and "\tefficacy\t" in line for line in lines[1:])
     w3c = run_cli(*args, "--format", "tsv")
     assert w3c.stdout.startswith("?claim\t?kind") and "<https://w3id.org/mesokg/id/" in w3c.stdout  # W3C unchanged
+
+
+def test_broader_indications_are_context_not_counted(fixture_store):
+    s = summarize(fixture_store, "test drug", "test pattern loss")
+    assert [c["claim"] for c in s.claims] == ["k1"]  # only the narrower form's claim counts
+    assert s.broader == [
+        {"id": "e-loss", "label": "test loss", "claims": 2, "counts": {"supports": 1, "refutes": 1}, "best_level": "1b"}
+    ]
+    assert "broader (not counted)" in formats.to_table(s, width=120)
+    assert "broader" not in s.to_json()

@@ -68,6 +68,15 @@ def headline(s) -> list[tuple[str, str]]:
         ("certainty", j["certainty"].upper()),
         ("rated down", " | ".join(reasons)),
         ("usage-only claims", f"{len(s.usage)} (given or studied for; not evidence of benefit, not rated)"),
+        *[
+            (
+                "broader (not counted)",
+                f"{b['label']}: {b['claims']} efficacy claim(s), "
+                + ", ".join(f"{n} {POLARITY_WORD.get(p, p)}" for p, n in b["counts"].items())
+                + f", best {b['best_level']} — see `mesokg evidence {j['subject']['id']} {b['id']}`",
+            )
+            for b in getattr(s, "broader", [])
+        ],
         ("adverse events", f"{len(s.adverse_events)} events"),
     ]
 

@@ -215,6 +215,7 @@ class Summary:
     sources: list[dict]
     rating: dict
     adverse_events: list[dict] = field(default_factory=list)
+    broader: list[dict] = field(default_factory=list)  # context only: efficacy claims on broader indications
 
     @property
     def best_level(self) -> str | None:
@@ -314,4 +315,35 @@ def summarize(store, subject: str, indication: str) -> Summary:
     rows = _rows(store, "pair-claims", {"subject": s_iri, "indication": i_iri})
     ae_rows = _rows(store, "adverse-events", {"subject": s_iri})
     narrower = narrower_indications(store).get(i_iri, set())
-    return build_summary(s_iri, i_iri, rows, ae_rows, narrower, label)
+    summary = build_summary(s_iri, i_iri, rows, ae_rows, narrower, label)
+    summary.broader = broader_context(store, s_iri, i_iri, label)
+    return summary
+
+
+def broader_context(store, s_iri: str, i_iri: str, label) -> list[dict]:
+    """Efficacy claims of the subject about the broader indications (not counted for the pair, shown
+    as context: a reviewer asking about androgenetic alopecia wants to know that hair loss in general
+    has refuting claims)."""
+    import pyoxigraph as ox
+
+    q = "PREFIX mk: <https://w3id.org/mesokg/> SELECT DISTINCT ?b ?i WHERE { ?i mk:subConditionOf+ ?b }"
+    out = []
+    for (b,) in [(r[0],) for r in store.query(q, {"i": ox.NamedNode(i_iri)}).rows]:
+        rows = [
+            r
+            for r in _rows(store, "pair-claims", {"subject": s_iri, "indication": b.value})
+            if r["claim_indication"] == b.value
+        ]
+        claims = [c for c in group_claims(rows, label) if c["kind"] == "efficacy"]
+        if claims:
+            pols = [c["polarity"] for c in claims]
+            out.append(
+                {
+                    "id": _short(b.value),
+                    "label": label(b.value),
+                    "claims": len(claims),
+                    "counts": {p: pols.count(p) for p in POLARITY.values() if p in pols},
+                    "best_level": claims[0]["level"],
+                }
+            )
+    return out

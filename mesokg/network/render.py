@@ -162,7 +162,11 @@ def _edge_blocks(G: nx.Graph) -> list[tuple[str, list, list]]:
     lh = [Line2D([], [], color=level_colour(n), lw=2.4) for n in levels]
     ph = [Line2D([], [], color="#333333", lw=1.6, linestyle=POLARITY_DASHES[p]) for p in pols]
     return [
-        ("Best evidence (CEBM, 1a best)", lh, [f"level {n}" for n in levels]),
+        (
+            "Best efficacy evidence (CEBM, 1a best)",
+            lh,
+            [f"level {n}" if n != "usage" else "usage claims only" for n in levels],
+        ),
         ("Polarity of the claims", ph, [POLARITY_MEANING[p] for p in pols]),
     ]
 
