@@ -69,6 +69,7 @@ class Cell:
             "claims": len(s.claims),
             "usage": len(s.usage),
             "best_level": s.best_level,
+            "best_level_against": s.best_level_against,
             "certainty": s.certainty,
             "direction": s.direction,
             "conflict": self.conflict,

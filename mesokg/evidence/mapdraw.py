@@ -24,8 +24,10 @@ def cell_text(cell) -> tuple[str, str]:
     if cell is None:
         return "", "#ffffff"
     b = cell.brief()
-    if b["claims"]:
+    if b["claims"] and b["best_level"]:
         return f"{b['sources']}/{b['claims']}", LEVEL_COLOURS.get(b["best_level"], "#444444")
+    if b["claims"]:  # efficacy claims, none supporting: the level of the evidence against, marked "−"
+        return f"−{b['sources']}/{b['claims']}", LEVEL_COLOURS.get(b["best_level_against"], "#444444")
     return f"u{b['usage']}", USAGE_ONLY_COLOUR
 
 
@@ -198,7 +200,7 @@ def draw(gm, title: str = "Evidence and gap map"):
         )
     )
     ax.add_patch(Rectangle((0.15, ly - CELL_H / 2), CELL_W, CELL_H, facecolor="none", edgecolor="#999999", lw=0.5))
-    note = "sources disagree    3/5 = independent sources / efficacy claims    !n = adverse events reported for the row"
+    note = "sources disagree    3/5 = independent sources / efficacy claims (colour: best supporting level; −: none supports)    !n = adverse events of the row"
     ax.text(0.15 + CELL_W + 0.08, ly, note, fontsize=FONT, va="center")
     return fig
 

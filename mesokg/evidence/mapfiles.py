@@ -89,6 +89,7 @@ def page_data(gm, title: str) -> dict:
         adverse.setdefault(subject_id, j["adverse_events"])
         cells[f"{subject_id}|{j['indication']['id']}"] = {
             **{k: v for k, v in j.items() if k not in ("claims", "usage", "adverse_events")},
+            "best_level_against": cell.summary.best_level_against,
             "claims": [c["claim"] for c in j["claims"]],
             "usage": [c["claim"] for c in j["usage"]],
         }

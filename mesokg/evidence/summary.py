@@ -219,7 +219,16 @@ class Summary:
 
     @property
     def best_level(self) -> str | None:
-        return self.claims[0]["level"] if self.claims else None
+        """The best level of the *supporting* efficacy claims (seeds/README.md, "Efficacy evidence for
+        a pair"); None when nothing supports the pair."""
+        support = [c for c in self.claims if c["polarity"] == "supports"]
+        return support[0]["level"] if support else None
+
+    @property
+    def best_level_against(self) -> str | None:
+        """The best level of the refuting, mixed or insufficient efficacy claims."""
+        against = [c for c in self.claims if c["polarity"] != "supports"]
+        return against[0]["level"] if against else None
 
     @property
     def certainty(self) -> str:

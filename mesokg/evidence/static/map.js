@@ -51,9 +51,10 @@
         td.dataset.key = key;
         td.tabIndex = 0;
         if (cell.claims.length) {
-          var col = colours[cell.best_level] || "#444";
+          var lvl = cell.best_level || cell.best_level_against;
+          var col = colours[lvl] || "#444";
           td.style.background = col; td.style.color = ink(col);
-          td.textContent = cell.sources.length + "/" + cell.claims.length;
+          td.textContent = (cell.best_level ? "" : "\u2212") + cell.sources.length + "/" + cell.claims.length;
         } else {
           td.style.background = D.scale.usage_only;
           td.textContent = "u" + cell.usage.length;
