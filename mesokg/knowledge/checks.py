@@ -35,6 +35,24 @@ def check_queries() -> list[CheckQuery]:
     return out
 
 
+def run_checks_on_graphs(store, graphs: list) -> list[CheckFailure]:
+    """Run every check query on a ``pyoxigraph.Store`` whose default graph is ``graphs``."""
+    failures = []
+    for cq in check_queries():
+        for row in store.query(cq.text, default_graph=graphs):
+            node, problem = row["node"], row["problem"]
+            failures.append(
+                CheckFailure(
+                    cq.name,
+                    cq.title,
+                    cq.fix,
+                    node.value if node is not None else "",
+                    problem.value if problem is not None else "",
+                )
+            )
+    return failures
+
+
 def run_checks(store) -> list[CheckFailure]:
     """Run every check query on a store; each returned row is a failure."""
     failures = []

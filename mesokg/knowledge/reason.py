@@ -144,14 +144,35 @@ def heap_mb() -> int | None:
     return int(raw)
 
 
-def reason(triples: list[ox.Triple | ox.Quad]) -> ReasonerResult:
+RULES_ABOVE = 50_000  # statements: above this, HermiT reasons on the ontology only (see rules.py)
+
+
+def reason(triples: list[ox.Triple | ox.Quad], engine: str | None = None) -> ReasonerResult:
     """Run HermiT on the given triples; return what it inferred that was not asserted.
 
     Raises :class:`InconsistentOntology` naming the problem when the graph is inconsistent or a
     class is unsatisfiable. Inferred statements equal by value to asserted ones (``1.0`` and
     ``1``) are not returned.
+
+    ``engine``: "hermit" (HermiT on everything), "rules" (HermiT on the ontology, the defined
+    classes as queries on the data: :mod:`mesokg.knowledge.rules`) or "auto" (rules above
+    ``RULES_ABOVE`` statements); default ``MESOKG_REASONER`` or "auto".
     """
     import time
+
+    engine = (engine or os.environ.get("MESOKG_REASONER") or "auto").lower()
+    if engine not in ("auto", "hermit", "rules"):
+        raise MesokgError(f"MESOKG_REASONER={engine!r}: use hermit, rules or auto")
+    if engine == "rules" or (engine == "auto" and len(triples) > RULES_ABOVE):
+        from mesokg.knowledge import rules
+
+        try:
+            inferred, seconds = rules.reason_by_rules(
+                triples, lambda tbox: reason(tbox, engine="hermit"), InconsistentOntology
+            )
+            return ReasonerResult(True, [], inferred, seconds)
+        except rules.Unsupported:
+            pass  # the ontology needs HermiT on everything
 
     import owlready2
     import owlready2.reasoning

@@ -132,6 +132,7 @@ def bind_this(query: str, nodes: list) -> str:
 
 
 _PAIR = ("Equals", "Disjoint", "LessThan", "LessThanOrEquals")
+INCREMENTAL_LIMIT = 20_000  # changed triples: above this, validate everything
 
 
 class Validator:
@@ -258,6 +259,15 @@ class Validator:
         SPARQL pattern can join nodes far from the change."""
         out: list[Raw] = []
         changed = list(changed) if changed is not None else None
+        if changed is not None and len(changed) > INCREMENTAL_LIMIT:
+            changed = None  # a large change: checking everything is cheaper than tracing it
+        by_pred: dict = {}
+        for t in changed or ():
+            subjects, objects = by_pred.setdefault(t.predicate, (set(), set()))
+            subjects.add(t.subject)
+            objects.add(t.object)
+        self._changed_nodes = {t.subject for t in changed or ()} | {t.object for t in changed or ()}
+        self._by_pred = by_pred
         for shape in self.shapes:
             if changed is None or _has_sparql_target(shape):
                 focus = self.focus_nodes(data, shape)
@@ -346,19 +356,13 @@ class Validator:
     # -- incremental -----------------------------------------------------------------------------
     def candidates(self, data: Data, shape: Shape, changed: list) -> set:
         """Focus nodes whose results the changed triples can affect."""
-        out = set()
-        # target membership and node-level constraints read the focus node's own triples
-        for t in changed:
-            out.add(t.subject)
-            out.add(t.object)
+        out = set(self._changed_nodes)  # target membership and node-level checks read a node's own triples
         for walk in self._walks(shape):
             for i, (step, _rep) in enumerate(walk):
-                starts = set()
-                for t in changed:
-                    if step.pred is None or t.predicate == step.pred:
-                        starts.add(t.object if step.inverse else t.subject)
-                if not starts:
+                hit = self._by_pred.get(step.pred)
+                if not hit:
                     continue
+                starts = set(hit[1] if step.inverse else hit[0])
                 cur = starts
                 if _rep is not None:  # the change may be read at any repetition of this step
                     rev = Step(step.pred, not step.inverse)
