@@ -73,6 +73,7 @@ mkd:scale-new-paper a mk:ResearchArticle ;
     mk:year 2024 .
 
 mkd:claim-scale-new-paper-1 a mk:Claim ;
+    rdfs:label "a made-up claim of the scale benchmark paper"@en ;
     mk:summary "A made-up case series reports the procedure was used for the condition."@en ;
     mk:subject <SUBJECT> ; mk:predicate <PREDICATE> ; mk:object <OBJECT> ;
     mk:polarity mk:Supports ; mk:evidenceLevel mk:CEBM_4 ;

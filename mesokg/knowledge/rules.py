@@ -116,8 +116,9 @@ def _objects(store, s, p: str) -> list:
     return [q.object for q in store.quads_for_pattern(s, ox.NamedNode(p), None)]
 
 
-def _property_path(store: ox.Store, prop: ox.NamedNode) -> str:
-    """SPARQL path for everything that asserts ``prop``: sub-properties, inverses, symmetry."""
+def _property_path(store: ox.Store, prop: ox.NamedNode, closure: bool = True) -> str:
+    """SPARQL path for everything that asserts ``prop``: sub-properties, inverses, symmetry (and
+    chains of it for a transitive property, unless ``closure`` is False)."""
     alts = {f"<{prop.value}>"}
     for r in store.query(_PREFIX + f"SELECT ?q WHERE {{ ?q rdfs:subPropertyOf+ <{prop.value}> }}"):
         alts.add(f"<{r[0].value}>")
@@ -128,7 +129,7 @@ def _property_path(store: ox.Store, prop: ox.NamedNode) -> str:
     if ox.Quad(prop, RDF_TYPE, ox.NamedNode(OWL + "SymmetricProperty")) in store:
         alts.add(f"^<{prop.value}>")
     path = "(" + "|".join(sorted(alts)) + ")"
-    if ox.Quad(prop, RDF_TYPE, ox.NamedNode(OWL + "TransitiveProperty")) in store:
+    if closure and ox.Quad(prop, RDF_TYPE, ox.NamedNode(OWL + "TransitiveProperty")) in store:
         path += "+"
     return path
 
@@ -178,7 +179,7 @@ def compile_rules(store: ox.Store) -> list[tuple[ox.NamedNode, str]]:
     ):
         for q in list(store.quads_for_pattern(None, ox.NamedNode(pred), None)):
             if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
-                body = pattern.format(path=_property_path(store, q.subject))
+                body = pattern.format(path=_property_path(store, q.subject, closure=False))
                 rules.append(
                     (
                         q.object,
@@ -239,7 +240,7 @@ def _fixpoint(store, rules, add, seeds: set | None) -> dict:
         values = ""
         if frontier is not None:
             near = _neighbours(store, frontier) | frontier
-            near = {n for n in near if not isinstance(n, ox.Literal)}
+            near = {n for n in near if isinstance(n, ox.NamedNode)}  # VALUES cannot hold blank nodes
             if not near:
                 break
             values = "VALUES ?x { " + " ".join(str(n) for n in near) + " } "
@@ -283,9 +284,11 @@ def _most_specific(store, new_types: dict) -> list[ox.Triple]:
 def _contradictions(store, nodes: set | None) -> list[str]:
     """Individuals in two disjoint classes (only among ``nodes`` when given)."""
     problems = []
+    if nodes is not None:
+        nodes = {n for n in nodes if isinstance(n, ox.NamedNode)}
+        if not nodes:
+            return []
     values = "" if nodes is None else "VALUES ?x { " + " ".join(str(n) for n in nodes) + " } "
-    if nodes is not None and not nodes:
-        return []
     for a, b in disjoint_pairs(store):
         q = _PREFIX + f"SELECT DISTINCT ?x WHERE {{ {values}{_member('?x', a)} {_member('?x', b)} }} LIMIT 10"
         for r in store.query(q):

@@ -121,7 +121,7 @@ class OxigraphStore(Store):
         if self.kind == "disk":
             try:
                 self._s.flush()
-            except OSError:
+            except (OSError, RuntimeError):  # RuntimeError: a read-only store has nothing to flush
                 pass
         del self._s
 
