@@ -134,6 +134,30 @@ def test_level_is_derived_from_the_design_and_labels_are_accepted(tmp_path, back
     assert props["evidenceLevel"].endswith("CEBM_4") and props["object"] == MKD + "androgenetic-alopecia"
 
 
+def test_a_claim_read_in_a_seed_document_from_a_known_source(tmp_path, background):
+    """A source already in the graph (by id) read in a seed document: mk:curatedFrom is kept."""
+    blank = {c: "" for c in CLAIM_COLUMNS if c.startswith("source_") or c in ("doi", "pmid")}
+    claims, nodes = tables(
+        tmp_path,
+        {
+            **blank,
+            "source": "src-konda-thappa-2013",
+            "read_from": "seed-000",
+            "design": "narrative review",
+            "curated_on": "",
+            "comparator": "",
+            "summary": "A test: the review is said to back the cocktail for pattern hair loss.",
+        },
+        node_rows=[],
+    )
+    result = curate(claims, nodes, background=background, now=NOW)
+    assert [b.kind for b in result.blocks] == ["curator", "claim"]  # no new source
+    props = {p.rsplit("/", 1)[-1].rsplit("#", 1)[-1]: o.value for p, o in result.blocks[1].props}
+    assert props["source"] == MKD + "src-konda-thappa-2013"
+    assert props["curatedFrom"] == props["wasDerivedFrom"] == MKD + "seed-000"
+    assert props["evidenceLevel"].endswith("CEBM_5") and props["generatedAtTime"] == NOW
+
+
 def test_a_contradicting_claim_is_linked_as_a_conflict(tmp_path, background):
     """A trial that finds hair mesotherapy no better than saline for androgenetic alopecia disagrees
     with the shipped supporting claims: both are kept, linked by mk:conflictsWith."""
@@ -216,6 +240,8 @@ def test_each_claim_error_is_one_line(tmp_path, background, change, column, fix)
         ({"external_ids": "MESH:12345"}, "external_ids", "MESH:D012345"),
         ({"type": "minerl"}, "type", "did you mean mineral"),
         ({"definition": ""}, "definition", "own words"),
+        ({"area": "hair"}, "area", "only indications"),
+        ({"ingredients": "minoxidil; biotin"}, "ingredients", "only a formulation"),
     ],
 )
 def test_each_node_error_is_one_line(tmp_path, background, change, column, fix):
@@ -232,6 +258,24 @@ def test_header_errors(tmp_path, background):
     assert len(lines) == 2, lines
     assert 'unknown column "sampel_size": did you mean "sample_size"?' in lines[0] + lines[1]
     assert any('no "summary" column' in x for x in lines)
+
+
+def test_unreadable_tables_give_one_line(tmp_path, background):
+    from mesokg.errors import InputError
+
+    with pytest.raises(InputError, match=r"missing\.tsv: no such file"):
+        curate(tmp_path / "missing.tsv", background=background)
+    (tmp_path / "empty.tsv").write_text("# only a comment\n")
+    with pytest.raises(InputError, match=r"empty\.tsv: empty table: the first row must name the columns"):
+        curate(tmp_path / "empty.tsv", background=background)
+    claims, _ = tables(tmp_path, {})
+    lines = claims.read_text().splitlines()
+    claims.write_text("\n".join([lines[0], lines[1] + "\tstray"]) + "\n")  # a value with no column
+    with pytest.raises(CurationFailed) as e:
+        curate(claims, background=background, now=NOW)
+    assert [str(p).split(": ", 1)[1] for p in e.value.problems.items] == [
+        "a value beyond the last column ('stray'): remove it"
+    ]
 
 
 def test_shape_problems_map_back_to_the_cell(tmp_path, background):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def _read_cells(path: Path, sheet: str | None) -> list[list[str]]:
     except OSError as e:
         raise TemplateError(f"{path}: cannot read ({e.strerror or e})") from None
     delimiter = "," if suffix == ".csv" else "\t"
-    return [list(r) for r in csv.reader(text.splitlines(), delimiter=delimiter)]
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
 def read_table(path, columns: dict[str, dict], kind: str, problems: Problems, sheet: str | None = None) -> Table:
