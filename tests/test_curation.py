@@ -6,6 +6,7 @@ The example row of the templates is a FICTIONAL trial (EXAMPLE in its title, the
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
@@ -109,6 +110,7 @@ def test_xlsx_template_has_pick_lists_and_reads_back(tmp_path, background):
     assert wb["lists"]["D1"].value == "level" and levels[:2] == ["1a", "1b"] and len(levels) == 10
     for ws in (wb["claims"], wb["nodes"]):
         ws["A2"] = ws["A2"].value.lstrip("#")
+    claims.cell(2, header.index("curated_on") + 1, datetime.datetime(2026, 12, 2))  # a date cell, as Excel keeps it
     wb.save(tmp_path / "filled.xlsx")
     result = curate(tmp_path / "filled.xlsx", tmp_path / "filled.xlsx", background=background, now=NOW)
     assert triples(result.quads()) == triples(parse_file(EXAMPLE_TTL))

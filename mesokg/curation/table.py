@@ -8,6 +8,7 @@ such comments); empty rows are skipped.
 from __future__ import annotations
 
 import csv
+import datetime
 import difflib
 import io
 from dataclasses import dataclass
@@ -39,6 +40,19 @@ def _norm(name: str) -> str:
     return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
+def _cell_text(v) -> str:
+    """A workbook cell as the text a TSV would hold (whole numbers without .0, dates as YYYY-MM-DD)."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, datetime.datetime):
+        return v.date().isoformat() if v.time() == datetime.time() else v.isoformat()
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    return str(v)
+
+
 def _read_cells(path: Path, sheet: str | None) -> list[list[str]]:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -51,11 +65,7 @@ def _read_cells(path: Path, sheet: str | None) -> list[list[str]]:
         except Exception as e:  # noqa: BLE001 - any damage to the workbook: one line
             raise TemplateError(f"{path}: not a readable .xlsx workbook ({e})") from None
         ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
-        out = []
-        for r in ws.iter_rows(values_only=True):
-            out.append(
-                ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in r]
-            )
+        out = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
         wb.close()
         return out
     try:
