@@ -124,6 +124,9 @@ def test_network_edges_are_the_direct_part_of_the_pairs(memory_store, summaries)
             direct = [c for c in s.claims + s.usage if c["via"] == "direct" and c["indication"] == s.indication["id"]]
             assert set(d["claims"].split()) == {MKD + c["claim"] for c in direct}
             eff = [c for c in direct if c["kind"] == "efficacy"]
-            assert d["level"] == (min(eff, key=lambda c: c["rank"])["level"] if eff else net.USAGE_LEVEL)
+            support = [c for c in eff if c["polarity"] == "supports"]
+            assert d["level"] == (min(support or eff, key=lambda c: c["rank"])["level"] if eff else net.USAGE_LEVEL)
+            if direct == s.claims + s.usage:  # all of the pair's evidence is direct: the same level as the summary
+                assert d["level"] == (s.best_level or s.best_level_against or net.USAGE_LEVEL)
             assert d["n_sources"] == len({x for c in direct for x in c["sources"]})
         assert all(MKD + c["indication"] in narrower[s.indication["iri"]] for c in s.claims + s.usage)

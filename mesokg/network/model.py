@@ -91,7 +91,9 @@ def aggregate_edges(rows: list[dict]) -> dict[tuple[str, str], dict]:
         # usage claims (mk:usedFor: given or studied for) never set the level (issue 10); an edge
         # with usage claims only has the level "usage", ranked below every CEBM level
         rated = [c for c in claims.values() if c["predicate"] != USED_FOR] or None
-        best = min(rated, key=lambda c: int(c["rank"])) if rated else None
+        # the level of the supporting claims when any support the pair (as mesokg evidence), else of the rest
+        support = [c for c in rated or () if c["polarity"] == MK + "Supports"]
+        best = min(support or rated, key=lambda c: int(c["rank"])) if rated else None
         conflicted = any(bool(c.get("conflicted")) for c in claims.values())
         edges[key] = {
             "predicates": " ".join(sorted({local_name(c["predicate"]) for c in claims.values()})),
