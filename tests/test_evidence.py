@@ -107,6 +107,12 @@ def test_indirectness_formulation_or_narrower_indication():
     )
 
 
+def test_indirectness_by_route():
+    r = grade.rate([claim(1, sample_size=500, route="RouteTopical")])
+    assert r["certainty"] == "moderate" and "another route (topical)" in r["reasons"][0]["detail"]
+    assert grade.rate([claim(1, sample_size=500, route="RouteIntradermal")])["certainty"] == "high"
+
+
 def test_floor_is_very_low_and_reasons_still_listed():
     r = grade.rate([claim(9, "insufficient", via="formulation")])
     assert r["certainty"] == "very low"

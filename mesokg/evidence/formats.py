@@ -33,7 +33,7 @@ VIA_WORD = {"direct": "", "variant": "variant", "formulation": "contains it", "i
 
 
 def _level(level) -> str:
-    return f"{level} ({LEVEL_MEANING.get(str(level), '?')})" if level else "none"
+    return f"{level} — {LEVEL_MEANING.get(str(level), '?')}" if level else "none"
 
 
 def headline(s) -> list[tuple[str, str]]:
@@ -60,8 +60,8 @@ def headline(s) -> list[tuple[str, str]]:
             f"{counts['mixed']} mixed, {counts['insufficient']} insufficient",
         ),
         ("independent sources", f"{n_src} (one study counted once)"),
-        ("best level", _level(j["best_level"]) + " (supporting claims)"),
-        ("best level against", _level(s.best_level_against) + " (refuting, mixed or insufficient)"),
+        ("best level (for)", _level(j["best_level"])),
+        ("best level (against)", _level(s.best_level_against) + "  [refuting, mixed or insufficient claims]"),
         ("participants", str(participants) if participants else "not stated"),
         ("studies pooled", str(studies) if studies else "not stated"),
         ("effect sizes", "; ".join(effects) if effects else "none stated"),

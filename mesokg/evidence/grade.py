@@ -31,9 +31,9 @@ down to *very low* (the floor; reasons found below the floor are still listed):
    evidence insufficient (polarity ``mk:Insufficient``).
 5. *indirectness* — down 1 when no claim of the body is about the pair itself: every one is about a
    formulation that contains the substance (another product), or about a narrower form of the
-   indication (another population). Claims about a named variant of the procedure for the indication
-   are direct (hair mesotherapy *is* mesotherapy of the scalp). An active comparator is reported,
-   not rated down; routes of administration are not in the graph and are not rated.
+   indication (another population), or given by another route (``mk:route`` topical or oral rather
+   than an injection). Claims about a named variant of the procedure for the indication are direct
+   (hair mesotherapy *is* mesotherapy of the scalp). An active comparator is reported, not rated down.
 
 Publication bias is not assessed (the graph holds no register of unpublished studies).
 
@@ -63,6 +63,8 @@ TIERS = {
     3: "case reports, case series and opinion (CEBM 4-5)",
 }
 OPTIMAL_INFORMATION_SIZE = 400
+#: routes other than injection into or under the skin (mk:route of a claim): evidence by these is indirect
+OTHER_ROUTES = {"RouteTopical": "topical", "RouteOral": "oral"}
 
 
 def tier(rank: int) -> int:
@@ -151,12 +153,25 @@ def rate(claims: list[dict]) -> dict:
     if "insufficient" in pols:
         down("imprecision", 1, "a source calls the evidence insufficient")
 
-    if not any(c.get("via") in ("direct", "variant") and not c.get("indirect_population") for c in body):
+    def direct(c: dict) -> bool:
+        return (
+            c.get("via") in ("direct", "variant")
+            and not c.get("indirect_population")
+            and c.get("route") not in OTHER_ROUTES
+        )
+
+    if not any(direct(c) for c in body):
         kinds = []
         if any(c.get("via") == "formulation" for c in body):
             kinds.append("a formulation containing the substance")
         if any(c.get("indirect_population") for c in body):
             kinds.append("a narrower form of the indication")
+        if any(c.get("route") in OTHER_ROUTES for c in body):
+            kinds.append(
+                "another route ("
+                + ", ".join(sorted({OTHER_ROUTES[c["route"]] for c in body if c.get("route") in OTHER_ROUTES}))
+                + ")"
+            )
         down("indirectness", 1, "the evidence is about " + " or ".join(kinds or ["another subject or population"]))
 
     return {

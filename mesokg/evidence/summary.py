@@ -96,6 +96,7 @@ def group_claims(rows: list[dict], label, indication: str | None = None) -> list
                 "effect_measure": r.get("effect_measure"),
                 "certainty": r.get("certainty"),
                 "comparator": label(r["comparator"]) if r.get("comparator") else None,
+                "route": _short(r.get("route")),
                 "sources": [],
                 "conflicts": [],
                 "summary": r.get("summary"),
