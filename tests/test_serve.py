@@ -17,12 +17,14 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
 from conftest import BIN, free_port, serving, wait_http
+from variants import ISSUE_EXAMPLES, ISSUE_FROM, load_from_variants, service_variants
 
 from mesokg.procs import stop_process
 from mesokg.query.saved import get_saved, list_saved
@@ -450,6 +452,7 @@ def test_service_is_refused_without_connecting(client, listener):
         f"select * where {{ service silent <{target}> {{ ?s ?p ?o }} }}",
         f"PREFIX x: <http://127.0.0.1:{port}/>\nSELECT * WHERE {{ SeRvIcE x:sparql {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ # comment }}\n SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        *(q.replace("PORT", str(port)) for q in ISSUE_EXAMPLES),
     ]
     for q in variants:
         for r in (
@@ -461,6 +464,25 @@ def test_service_is_refused_without_connecting(client, listener):
     assert not _connected(listener), "the server connected to the SERVICE target"
 
 
+def test_thousands_of_variants_refused_without_connecting(client, listener):
+    """Every generated SERVICE / LOAD / FROM spelling gets a 4xx and nothing reaches the listener."""
+    port = listener.getsockname()[1]
+    direct = {"Content-Type": "application/sparql-query"}
+
+    def send(q: str) -> tuple[str, httpx.Response]:
+        return q, client.post("/sparql", content=q.encode(), headers=direct)
+
+    with ThreadPoolExecutor(4) as pool:
+        for q, r in pool.map(send, service_variants(port) + load_from_variants(port)):
+            assert r.status_code in (400, 403), (q, r.text)
+            assert "\n" not in r.json()["error"]
+    assert not _connected(listener), "the server connected to a target named in a query"
+
+
+def test_workers_are_sandboxed(client):
+    assert client.get("/healthz").json()["sandbox"] in ("seccomp", "netns")
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -469,6 +491,8 @@ def test_service_is_refused_without_connecting(client, listener):
         {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": "file:///etc/passwd"},
         {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": "file:///etc/passwd"},
         {"query": "SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }"},
+        {"query": ISSUE_FROM[0][0]},
+        {"query": ISSUE_FROM[1][0]},
     ],
 )
 def test_outside_graphs_refused(client, params):

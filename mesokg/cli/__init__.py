@@ -72,6 +72,10 @@ def main(argv=None) -> int:
     from mesokg.errors import MesokgError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if argv is None:  # the mesokg program itself: a query may be sandboxed in this very process
+        from mesokg import sandbox
+
+        sandbox.WHOLE_PROCESS = True
     if args[:1] == ["query"]:
         from mesokg.query.run import fast_query
 

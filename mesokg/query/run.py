@@ -26,17 +26,7 @@ def answer(
 ) -> bytes:
     """The formatted answer of a saved query (by name), a SPARQL string or a query file."""
     from mesokg.errors import InputError
-    from mesokg.query.saved import bind_params as bind
-    from mesokg.query.saved import (
-        execute,
-        format_result,
-        get_saved,
-        limit_result,
-        load_file,
-        parse_assignments,
-        parse_saved,
-    )
-    from mesokg.store import open_store
+    from mesokg.query.saved import get_saved, load_file, parse_assignments, parse_saved
 
     if file and query:
         raise InputError("give a saved query name, a query string or --file, not two of them")
@@ -51,7 +41,30 @@ def answer(
     else:
         saved = parse_saved(query, "query")
     raw = parse_assignments(params)
+    from mesokg.query.guard import check_query
+
+    check_query(saved.text)  # refuse before loading anything
+    args = (saved, raw, file, fmt, limit, store_path, endpoint, columns)
+    if endpoint:  # the remote server evaluates it: this process only talks HTTP
+        out, notes = _evaluate(*args)
+    else:  # evaluated here: in a child process cut off the network (mesokg.sandbox)
+        from mesokg.sandbox import run_sandboxed
+
+        out, notes = run_sandboxed(_evaluate, *args)
+    for note in notes:
+        print(note, file=sys.stderr)
+    return out if out.endswith(b"\n") else out + b"\n"
+
+
+def _evaluate(saved, raw, file, fmt, limit, store_path, endpoint, columns) -> tuple[bytes, list[str]]:
+    """Open the store and run the query: the formatted answer and the notes for stderr."""
+    from mesokg.errors import InputError
+    from mesokg.query.saved import bind_params as bind
+    from mesokg.query.saved import execute, format_result, limit_result
+    from mesokg.store import open_store
+
     store = open_store(path=store_path, endpoint=endpoint)
+    notes: list[str] = []
     try:
         bindings = bind(saved, raw, store)  # the store resolves labels and synonyms of IRI parameters
         try:
@@ -61,14 +74,13 @@ def answer(
                 raise InputError(f"{file}:{e}") from None
             raise
         if res.kind == "select" and not res.rows:
-            _note_unknown_terms(store, bindings)
+            notes = _note_unknown_terms(store, bindings)
         if columns:
             res = select_columns(res, columns)
         title = saved.title if saved.path is not None and not file else None
-        out = format_result(limit_result(res, limit), fmt, title)
+        return format_result(limit_result(res, limit), fmt, title), notes
     finally:
         store.close()
-    return out if out.endswith(b"\n") else out + b"\n"
 
 
 def select_columns(res, columns: str):
@@ -139,20 +151,21 @@ def fast_query(args: list[str]) -> bool:
     return True
 
 
-def _note_unknown_terms(store, bindings: dict) -> None:
-    """An empty answer often means a mistyped id: say which IRI parameters the graph lacks."""
+def _note_unknown_terms(store, bindings: dict) -> list[str]:
+    """An empty answer often means a mistyped id: notes naming the IRI parameters the graph lacks."""
     import pyoxigraph as ox
 
     from mesokg.query.saved import shorten
 
+    notes = []
     for name, term in bindings.items():
         if not isinstance(term, ox.NamedNode):
             continue
         # the term was parsed from the user's text, so its N-Triples form is safe to write here
         ask = f"ASK {{ VALUES ?x {{ {term} }} {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} }}"
         if not store.query(ask).boolean:
-            print(
+            notes.append(
                 f"mesokg: note: {name}={shorten(term)} does not occur in the graph; "
-                f"look it up with `mesokg query find-term --param text=...`",
-                file=sys.stderr,
+                f"look it up with `mesokg query find-term --param text=...`"
             )
+    return notes

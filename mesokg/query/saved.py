@@ -37,7 +37,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mesokg import paths
-from mesokg.errors import InputError, MesokgError
+from mesokg.errors import InputError, MesokgError, QueryRefused
 from mesokg.query.formats import (  # noqa: F401  (formatting names stay importable from here)
     GRAPH_FORMATS,
     PREFIXES,
@@ -359,11 +359,16 @@ def parse_assignments(items: tuple[str, ...] | list[str]) -> dict[str, str]:
 _NOT_PROJECTED = re.compile(r"does not contains? variable \?(\w+) in its SELECT projection")
 
 
+NETWORK_REFUSED = "refused: the query tried to open a network connection; mesokg queries only its own graph"
+
+
 def execute(store, text: str, bindings: dict | None = None) -> QueryResult:
     """Run a query on any store; an engine failure becomes a one-line :class:`MesokgError`."""
     try:
         return store.query(text, bindings or None)
-    except (MesokgError, RuntimeError, ValueError, TypeError) as e:  # RuntimeError etc.: from pyoxigraph
+    except PermissionError:  # the sandbox (mesokg.sandbox) stopped a network connection
+        raise QueryRefused(NETWORK_REFUSED) from None
+    except (MesokgError, RuntimeError, ValueError, TypeError, OSError) as e:  # RuntimeError etc.: from pyoxigraph
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         m = _NOT_PROJECTED.search(first)
         if m:

@@ -34,8 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from mesokg import __version__
-from mesokg.errors import InputError, MesokgError, QueryRefused
-from mesokg.query.guard import check_query
+from mesokg.errors import InputError, MesokgError
 from mesokg.query.saved import PREFIXES, bind_params, get_saved, list_saved
 from mesokg.rdfio import FORMATS as RDF_FORMATS
 from mesokg.rdfio import serialize as serialize_rdf
@@ -174,10 +173,7 @@ async def _run(
 ) -> Response:
     cfg = backend.config
     try:
-        check_query(text)
         select_fmt, graph_fmt = negotiate.formats(request.headers.get("accept"), fmt)
-    except QueryRefused as e:
-        return error_response(request, 403, str(e))
     except InputError as e:
         return error_response(request, 400, str(e))
     assert backend.pool is not None
@@ -302,6 +298,7 @@ async def healthz(request: Request) -> Response:
         "version": __version__,
         "workers": alive,
         "workers_wanted": backend.config.workers,
+        "sandbox": backend.zygote.sandbox,
         "stopped_for_time": pool.killed if pool else 0,
         "triples": backend.total,
         "timeout": backend.config.timeout,

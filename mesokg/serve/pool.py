@@ -14,7 +14,9 @@ worker that exceeds the time limit is killed and replaced. No process is started
   zygote forks a fresh one; the other workers go on answering meanwhile.
 
 Workers and the zygote die with the server (``PR_SET_PDEATHSIG`` on Linux, and end-of-file on
-their sockets everywhere) and ignore ``Ctrl-C``, which the server handles.
+their sockets everywhere) and ignore ``Ctrl-C``, which the server handles. The zygote cuts itself off
+the network (:func:`mesokg.sandbox.no_network`) before it forks the first worker, so no worker can
+open a network connection, whatever a query asks; if that is impossible the server does not start.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from mesokg.sandbox import SandboxError, no_network
 from mesokg.serve.worker import handle
 
 log = logging.getLogger("mesokg.serve")
@@ -93,6 +96,12 @@ def worker_main(sock: socket.socket, store: ox.Store, max_memory_mib: int = 0) -
 
 def _zygote_main(ctl: socket.socket, store: ox.Store, parent: int, max_memory_mib: int) -> None:
     _die_with_parent(parent)
+    try:  # before any worker exists: every worker inherits the sandbox and cannot shed it
+        how = no_network()
+    except SandboxError as e:
+        ctl.send(b"E" + str(e).encode("utf-8", "replace")[:4000])
+        return
+    ctl.send(b"K" + how.encode())
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
     me = os.getpid()
@@ -146,6 +155,14 @@ class Zygote:
         self.pid = pid
         self._ctl = ctl
         self._lock = threading.Lock()
+        status = b""
+        with contextlib.suppress(OSError):
+            status = ctl.recv(4096)
+        if not status.startswith(b"K"):
+            self.close()
+            reason = status[1:].decode("utf-8", "replace") or "the worker factory did not start"
+            raise SandboxError(reason)
+        self.sandbox = status[1:].decode()  # how workers are kept off the network (seccomp, netns)
 
     def spawn(self) -> tuple[int, socket.socket]:
         """Fork a worker; its pid and the server's end of its socket. Blocking (run it in a thread)."""

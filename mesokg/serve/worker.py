@@ -20,8 +20,10 @@ import time
 
 import pyoxigraph as ox
 
-from mesokg.errors import MesokgError
+from mesokg.errors import InputError, MesokgError, QueryRefused
+from mesokg.query.guard import check_query
 from mesokg.query.results import RESULT_FORMATS, term_json
+from mesokg.query.saved import NETWORK_REFUSED
 from mesokg.rdfio import FORMATS as RDF_FORMATS
 from mesokg.rdfio import serialize as serialize_rdf
 
@@ -94,6 +96,12 @@ def run_query(store: ox.Store, req: tuple) -> tuple:
     """Evaluate one ``("query", …)`` request on ``store``."""
     _, text, subs_nt, select_fmt, graph_fmt, max_rows, default_graphs, named_graphs = req
     try:
+        check_query(text)  # here, not in the server: a long query cannot hold up the event loop
+    except QueryRefused as e:
+        return ("error", 403, str(e))
+    except InputError as e:
+        return ("error", 400, str(e))
+    try:
         subs = {ox.Variable(k): parse_term(v) for k, v in (subs_nt or {}).items()}
     except (ValueError, SyntaxError) as e:
         return ("error", 400, f"bad parameter value: {_first_line(e)}")
@@ -140,6 +148,8 @@ def run_query(store: ox.Store, req: tuple) -> tuple:
         from mesokg.store import _syntax_error  # the same one-line message as the command line gives
 
         return ("error", 400, f"SPARQL syntax error: {_syntax_error(e)}")
+    except PermissionError:  # the sandbox stopped a network connection the guard did not foresee
+        return ("error", 403, NETWORK_REFUSED)
     except (ValueError, TypeError, RuntimeError, OSError, MesokgError) as e:
         return ("error", 400, f"the query failed: {_first_line(e)}")
 

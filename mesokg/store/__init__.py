@@ -136,13 +136,12 @@ def inject_values(sparql: str, bindings: dict[str, object]) -> str:
     names = list(bindings)
     row = " ".join(str(bindings[n]) for n in names)  # pyoxigraph terms print as N-Triples
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
-    from mesokg.query.guard import _LEX
+    from mesokg.query.guard import where_brace
 
-    code = _LEX.sub(lambda m: "_" * len(m.group(0)), sparql)
-    m = re.search(r"(?i)\bWHERE\s*\{", code) or re.search(r"\{", code)
-    if not m:
+    at = where_brace(sparql)
+    if at is None:
         raise InputError("cannot bind parameters: the query has no WHERE clause")
-    return sparql[: m.end()] + block + sparql[m.end() :]
+    return sparql[: at + 1] + block + sparql[at + 1 :]
 
 
 class RemoteStore(Store):
