@@ -29,13 +29,35 @@ def _tsv(path: Path) -> list[dict]:
 
 
 def test_kgx_files_are_written_in_tsv_and_json_lines(kgx_dir):
-    assert sorted(p.name for p in kgx_dir.iterdir()) == ["edges.jsonl", "edges.tsv", "nodes.jsonl", "nodes.tsv"]
+    assert sorted(p.name for p in kgx_dir.iterdir()) == [
+        "edges.jsonl",
+        "edges.tsv",
+        "neo4j",
+        "nodes.jsonl",
+        "nodes.tsv",
+    ]
     nodes, edges = _tsv(kgx_dir / "nodes.tsv"), _tsv(kgx_dir / "edges.tsv")
     jnodes = [json.loads(line) for line in (kgx_dir / "nodes.jsonl").read_text().splitlines()]
     jedges = [json.loads(line) for line in (kgx_dir / "edges.jsonl").read_text().splitlines()]
     assert [n["id"] for n in nodes] == [n["id"] for n in jnodes] and len(nodes) > 300
     assert [e["id"] for e in edges] == [e["id"] for e in jedges] and len(edges) > 500
     assert isinstance(jnodes[0]["category"], list) and isinstance(jedges[0]["negated"], bool)
+
+
+def test_neo4j_admin_import_pair(kgx_dir):
+    """nodes.csv / relationships.csv with neo4j-admin headers; every relationship end is a node id."""
+    with (kgx_dir / "neo4j" / "nodes.csv").open(newline="") as fh:
+        nodes = list(csv.reader(fh))
+    with (kgx_dir / "neo4j" / "relationships.csv").open(newline="") as fh:
+        rels = list(csv.reader(fh))
+    assert nodes[0][:3] == ["id:ID", "name", ":LABEL"] and rels[0][:3] == [":START_ID", ":END_ID", ":TYPE"]
+    assert "negated:boolean" in rels[0] and "publications:string[]" in rels[0]
+    ids = {row[0] for row in nodes[1:]}
+    assert len(ids) == len(nodes) - 1 > 300
+    assert all(r[0] in ids and r[1] in ids for r in rels[1:]) and len(rels) > 500
+    labels = {lab for row in nodes[1:] for lab in row[2].split(";")}
+    assert "Drug" in labels and "NamedThing" not in labels and not any(":" in lab for lab in labels)
+    assert {r[2] for r in rels[1:]} >= {"ameliorates_condition", "has_adverse_event", "applied_to_treat"}
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "jsonl"])

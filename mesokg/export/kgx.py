@@ -269,7 +269,8 @@ def to_jsonl(rows: list[dict], columns: list[str]) -> bytes:
 
 
 def write_kgx(graph: KgxGraph, out: str | Path) -> dict[str, int]:
-    """Write ``nodes.tsv``, ``edges.tsv``, ``nodes.jsonl``, ``edges.jsonl`` into ``out``; return counts."""
+    """Write ``nodes.tsv``, ``edges.tsv``, ``nodes.jsonl``, ``edges.jsonl`` into ``out``, and the
+    neo4j-admin import pair into ``out/neo4j/``; return counts."""
     from mesokg.errors import MesokgError
 
     out = Path(out)
@@ -281,4 +282,51 @@ def write_kgx(graph: KgxGraph, out: str | Path) -> dict[str, int]:
     write_atomic(out / "edges.tsv", to_tsv(graph.edges, EDGE_COLUMNS))
     write_atomic(out / "nodes.jsonl", to_jsonl(graph.nodes, NODE_COLUMNS))
     write_atomic(out / "edges.jsonl", to_jsonl(graph.edges, EDGE_COLUMNS))
+    write_neo4j(graph, out / "neo4j")
     return {"nodes": len(graph.nodes), "edges": len(graph.edges), "skipped_claims": len(graph.skipped_claims)}
+
+
+# neo4j-admin import: header names carry the column roles and types
+NEO4J_NODES = [("id", "id:ID"), ("name", "name"), ("category", ":LABEL"), ("description", "description")]
+NEO4J_NODES += [("xref", "xref:string[]"), ("iri", "iri")]
+NEO4J_EDGE_TYPES = {"negated": "boolean", "supporting_study_size": "int"}
+NEO4J_ARRAYS = {"publications", "supporting_study_method_types", "category"}
+
+
+def _neo4j_cell(value, strip_prefix: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(v.split(":", 1)[-1] if strip_prefix else str(v) for v in value)
+    return " ".join(str(value).split())
+
+
+def write_neo4j(graph: KgxGraph, out: str | Path) -> None:
+    """``nodes.csv`` and ``relationships.csv`` for ``neo4j-admin database import full`` (labels and
+    relationship types are the Biolink names without the ``biolink:`` prefix)."""
+    import csv
+    import io
+
+    def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+        return buf.getvalue().encode()
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    nodes = [[_neo4j_cell(n.get(k), strip_prefix=k == "category") for k, _ in NEO4J_NODES] for n in graph.nodes]
+    write_atomic(out / "nodes.csv", csv_bytes([h for _, h in NEO4J_NODES], nodes))
+    props = [c for c in EDGE_COLUMNS if c not in ("subject", "predicate", "object")]
+    header = [":START_ID", ":END_ID", ":TYPE"] + [
+        f"{c}:{NEO4J_EDGE_TYPES[c]}" if c in NEO4J_EDGE_TYPES else f"{c}:string[]" if c in NEO4J_ARRAYS else c
+        for c in props
+    ]
+    rows = [
+        [e["subject"], e["object"], e["predicate"].split(":", 1)[1]] + [_neo4j_cell(e.get(c)) for c in props]
+        for e in graph.edges
+    ]
+    write_atomic(out / "relationships.csv", csv_bytes(header, rows))
