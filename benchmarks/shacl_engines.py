@@ -136,7 +136,7 @@ def run_shacl_rust(f: Path):
 
     r = shacl_rust.validate(f.read_text(encoding="utf-8"), SHAPES.read_text(encoding="utf-8"), data_format="nt")
     res = [(x["focusNode"], x["severity"], x.get("value")) for x in r["results"]]
-    return key(not any(s.endswith("Violation>") for _, s in res), res)
+    return key(not any(s.endswith("Violation>") for _, s, _v in res), res)
 
 
 def run_shacl_pypi(f: Path):
@@ -144,7 +144,7 @@ def run_shacl_pypi(f: Path):
 
     r = shacl.validate(str(f), str(SHAPES), allow_warnings=True)
     res = [(x.focus_node, x.severity_iri, x.value) for x in r.results]
-    return key(not any(str(s).endswith("Violation") for _, s in res), res)
+    return key(not any(str(s).endswith("Violation") for _, s, _v in res), res)
 
 
 def run_pyrudof(f: Path):
@@ -164,7 +164,7 @@ def run_pyrudof(f: Path):
         )
         for r in g.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "ValidationResult"))
     ]
-    return key(not any(str(s).endswith("Violation") for _, s in res), res) if rep is not None else None
+    return key(not any(str(s).endswith("Violation") for _, s, _v in res), res) if rep is not None else None
 
 
 ENGINES = {"pyrudof": run_pyrudof, "shacl-rust": run_shacl_rust, "shacl (PyPI)": run_shacl_pypi}

@@ -284,16 +284,27 @@ def _most_specific(store, new_types: dict) -> list[ox.Triple]:
 def _contradictions(store, nodes: set | None) -> list[str]:
     """Individuals in two disjoint classes (only among ``nodes`` when given)."""
     problems = []
-    if nodes is not None:
-        nodes = {n for n in nodes if isinstance(n, ox.NamedNode)}
-        if not nodes:
-            return []
-    values = "" if nodes is None else "VALUES ?x { " + " ".join(str(n) for n in nodes) + " } "
-    for a, b in disjoint_pairs(store):
-        q = _PREFIX + f"SELECT DISTINCT ?x WHERE {{ {values}{_member('?x', a)} {_member('?x', b)} }} LIMIT 10"
-        for r in store.query(q):
-            problems.append(f"{_short(r[0])} is both a {_short(a)} and a {_short(b)}, which are disjoint")
+    pairs = disjoint_pairs(store)
+    if nodes is None:
+        for a, b in pairs:
+            q = _PREFIX + f"SELECT DISTINCT ?x WHERE {{ {_member('?x', a)} {_member('?x', b)} }} LIMIT 10"
+            for r in store.query(q):
+                problems.append(f"{_short(r[0])} is both a {_short(a)} and a {_short(b)}, which are disjoint")
+        return problems
+    supers = _superclasses(store)
+    for x in nodes:
+        if isinstance(x, ox.Literal):
+            continue
+        types = set()
+        for q in store.quads_for_pattern(x, RDF_TYPE, None):
+            types |= {q.object} | supers.get(q.object, set())
+        for a, b in pairs:
+            if a in types and b in types:
+                problems.append(f"{_short(x)} is both a {_short(a)} and a {_short(b)}, which are disjoint")
     return problems
+
+
+INCREMENTAL_LIMIT = 2_000  # added statements (a paper is tens to hundreds): above, reason over everything
 
 
 def touches_schema(triples, ontology: View) -> bool:
@@ -317,7 +328,7 @@ def reason_incrementally(store: ox.Store, graphs: list, inferred_graph, added: l
     :class:`Unsupported` when that is not sound (a change to the ontology, a transitive property
     inside a class definition)."""
     view = View(store, [*graphs, inferred_graph])
-    if len(added) > 20_000:
+    if len(added) > INCREMENTAL_LIMIT:
         raise Unsupported("a large load: reasoning over everything is cheaper")
     if touches_schema(added, View(store, graphs[:1])):
         raise Unsupported("the added statements change the ontology")

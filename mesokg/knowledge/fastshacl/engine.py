@@ -132,7 +132,7 @@ def bind_this(query: str, nodes: list) -> str:
 
 
 _PAIR = ("Equals", "Disjoint", "LessThan", "LessThanOrEquals")
-INCREMENTAL_LIMIT = 20_000  # changed triples: above this, validate everything
+INCREMENTAL_LIMIT = 5_000  # changed triples: above this, validate everything
 
 
 class Validator:
