@@ -251,6 +251,11 @@ def test_each_node_error_is_one_line(tmp_path, background, change, column, fix):
     assert m["file"].endswith("nodes.tsv") and m["column"] == column and fix in m["msg"], m.group(0)
 
 
+def test_a_broken_node_row_is_reported_once_not_again_where_claims_name_it(tmp_path, background):
+    m = one_problem(tmp_path, background, {}, node_rows=[{**example(NODE_COLUMNS), "id": "Saline"}])
+    assert m["file"].endswith("nodes.tsv") and m["column"] == "id"  # claims.tsv names saline: no second line
+
+
 def test_header_errors(tmp_path, background):
     cols = {("sampel_size" if c == "sample_size" else c): s for c, s in CLAIM_COLUMNS.items() if c != "summary"}
     claims = write_table(tmp_path / "claims.tsv", cols, [])

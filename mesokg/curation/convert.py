@@ -44,6 +44,7 @@ class Context:
         self.new_sources: dict[str, str] = {}
         self.now = now
         self._sub: dict[str, set[str]] = {}
+        self.failed_names: set[str] = set()
         self.sets = closed_sets(self.store)
         names = _names()
         self.set_index = {c: names.NameIndex(cs.rows()) for c, cs in self.sets.items()}
@@ -100,6 +101,9 @@ class Context:
         try:
             return self.index.resolve(text, prefer=prefer, what=column)
         except InputError as e:
+            norm = _names().normalise
+            if norm(text) in {norm(n) for n in self.failed_names}:
+                return None  # a node of nodes.tsv with its own error: reported there, once
             msg = str(e).removeprefix(f"{column}: ")
             if column in ("subject", "object", "comparator", "ingredients"):
                 msg += "; if it is new, add it to nodes.tsv"

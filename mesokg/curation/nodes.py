@@ -36,52 +36,60 @@ def split_list(text: str) -> list[str]:
 
 
 def first_pass(ctx, table) -> None:
-    """Each row becomes a node with its type, label, definition and synonyms."""
+    """Each row becomes a node with its type, label, definition and synonyms. The names of a row
+    that has an error are remembered, so claims naming that node report nothing more."""
     for row in table.rows:
-        label, definition = row.get("label"), row.get("definition")
-        type_iri = ctx.pick(row, "type", "a node type", required=True)
-        for col, val in (("label", label), ("definition", definition)):
-            if not val:
-                ctx.error(row, col, f"empty: {ctx.spec(table.kind, col)['help']}")
-        if not label:
-            continue
-        nid = row.get("id") or slug(label)
-        if nid.startswith("mkd:"):
-            nid = nid[4:]
-        if not SLUG.match(nid):
-            ctx.error(row, "id", f'"{nid}" is not a lower-case hyphenated id: use "{slug(nid)}"')
-            continue
-        iri = MKD + nid
-        if iri in ctx.existing:
-            ctx.error(
-                row,
-                "id",
-                f"mkd:{nid} is already in the graph ({ctx.label(iri)}): use it in claims.tsv and delete this row",
-            )
-            continue
-        same = ctx.existing_label(label)
-        if same:
-            ctx.error(
-                row,
-                "label",
-                f'"{label}" is already the label or a synonym of mkd:{local(same)}: use that '
-                "node and delete this row (or make the label tell them apart)",
-            )
-            continue
-        if iri in ctx.by_iri:
-            ctx.error(row, "id", f"mkd:{nid} is defined twice in this table: keep one row")
-            continue
-        b = Block(iri, "node", row)
-        if type_iri:
-            b.types.append(type_iri)
-            kind = "Indication" if type_iri in ctx.subclasses(MK + "Indication") else local(type_iri)
-            b.topic = TOPIC.get(kind, "substances.ttl")
-        b.add(RDFS + "label", lang(label))
-        for syn in split_list(row.get("synonyms")):
-            b.add(SKOS + "altLabel", lang(syn))
-        if definition:
-            b.add(SKOS + "definition", lang(definition))
-        ctx.push(b)
+        before = len(ctx.problems.errors)
+        _node_row(ctx, table, row)
+        if len(ctx.problems.errors) > before:
+            ctx.failed_names.update(n for n in (row.get("label"), row.get("id"), *split_list(row.get("synonyms"))) if n)
+
+
+def _node_row(ctx, table, row) -> None:
+    label, definition = row.get("label"), row.get("definition")
+    type_iri = ctx.pick(row, "type", "a node type", required=True)
+    for col, val in (("label", label), ("definition", definition)):
+        if not val:
+            ctx.error(row, col, f"empty: {ctx.spec(table.kind, col)['help']}")
+    if not label:
+        return
+    nid = row.get("id") or slug(label)
+    if nid.startswith("mkd:"):
+        nid = nid[4:]
+    if not SLUG.match(nid):
+        ctx.error(row, "id", f'"{nid}" is not a lower-case hyphenated id: use "{slug(nid)}"')
+        return
+    iri = MKD + nid
+    if iri in ctx.existing:
+        ctx.error(
+            row,
+            "id",
+            f"mkd:{nid} is already in the graph ({ctx.label(iri)}): use it in claims.tsv and delete this row",
+        )
+        return
+    same = ctx.existing_label(label)
+    if same:
+        ctx.error(
+            row,
+            "label",
+            f'"{label}" is already the label or a synonym of mkd:{local(same)}: use that '
+            "node and delete this row (or make the label tell them apart)",
+        )
+        return
+    if iri in ctx.by_iri:
+        ctx.error(row, "id", f"mkd:{nid} is defined twice in this table: keep one row")
+        return
+    b = Block(iri, "node", row)
+    if type_iri:
+        b.types.append(type_iri)
+        kind = "Indication" if type_iri in ctx.subclasses(MK + "Indication") else local(type_iri)
+        b.topic = TOPIC.get(kind, "substances.ttl")
+    b.add(RDFS + "label", lang(label))
+    for syn in split_list(row.get("synonyms")):
+        b.add(SKOS + "altLabel", lang(syn))
+    if definition:
+        b.add(SKOS + "definition", lang(definition))
+    ctx.push(b)
 
 
 def second_pass(ctx, table) -> None:
