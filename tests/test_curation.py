@@ -256,6 +256,25 @@ def test_a_broken_node_row_is_reported_once_not_again_where_claims_name_it(tmp_p
     assert m["file"].endswith("nodes.tsv") and m["column"] == "id"  # claims.tsv names saline: no second line
 
 
+def test_a_design_the_rubric_does_not_grade_needs_a_level(tmp_path, background):
+    """A design added to the ontology after the rubric was written: the level must be given."""
+    mk, g = "https://w3id.org/mesokg/", ox.NamedNode("https://w3id.org/mesokg/graph/ontology")
+    design = ox.NamedNode(mk + "SplitFaceTrial")
+    extra = [
+        ox.Quad(
+            design, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(mk + "StudyDesign"), g
+        ),
+        ox.Quad(
+            design,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            ox.Literal("split-face trial", language="en"),
+            g,
+        ),
+    ]
+    m = one_problem(tmp_path, list(background) + extra, {"design": "split-face trial"})
+    assert m["column"] == "level" and "no grade for a split-face trial" in m["msg"]
+
+
 def test_header_errors(tmp_path, background):
     cols = {("sampel_size" if c == "sample_size" else c): s for c, s in CLAIM_COLUMNS.items() if c != "summary"}
     claims = write_table(tmp_path / "claims.tsv", cols, [])

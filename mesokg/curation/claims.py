@@ -220,6 +220,8 @@ def claim_rows(ctx, table) -> None:
             level = None
         elif not level and best:
             level = ctx.set_term("level", best)
+        elif not level and design:
+            ctx.error(row, "level", f"the rubric has no grade for a {ctx.label(design)}: give the level (1a ... 5)")
         certainty = ctx.pick(row, "certainty", "a GRADE certainty") if row.get("certainty") else None
         route = ctx.pick(row, "route", "a route") if row.get("route") else None
         comparator = ctx.node(row, "comparator", MK + "Substance") if row.get("comparator") else None
