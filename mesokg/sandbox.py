@@ -188,10 +188,16 @@ def no_network() -> str:
     )
 
 
-def run_sandboxed(fn, *args):
+def _call_sandboxed(fn, args):
+    no_network()
+    return fn(*args)
+
+
+def run_sandboxed(fn, *args, fresh: bool = False):
     """``fn(*args)`` in a forked child cut off the network; its result (pickled back) or its error.
 
     In the ``mesokg`` program itself (:data:`WHOLE_PROCESS`), the process is sandboxed and runs ``fn``.
+    ``fresh``: a new interpreter rather than a fork (slower, but inherits no library state).
 
     A :class:`~mesokg.errors.MesokgError` in the child is raised again here with the same class and
     message; any other failure becomes a one-line :class:`~mesokg.errors.MesokgError`. This process
@@ -200,6 +206,16 @@ def run_sandboxed(fn, *args):
     if WHOLE_PROCESS:
         no_network()
         return fn(*args)
+    if fresh:  # a new interpreter: nothing inherited (an on-disk store's engine does not survive fork)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                return pool.submit(_call_sandboxed, fn, args).result()
+        except BrokenProcessPool as e:
+            raise MesokgError(f"the query process ended without an answer ({e})") from None
     import pickle
 
     sys.stdout.flush()

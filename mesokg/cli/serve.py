@@ -13,9 +13,11 @@ from mesokg.errors import MesokgError
 from mesokg.serve.config import (
     DEFAULT_HOST,
     DEFAULT_MAX_BODY,
+    DEFAULT_MAX_BYTES,
     DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
     DEFAULT_PORT,
+    DEFAULT_SERVER_MEMORY,
     DEFAULT_TIMEOUT,
     ServeConfig,
     default_workers,
@@ -71,6 +73,7 @@ def run_serve(
     cors: tuple[str, ...] | list[str] = (),
     max_memory: int = DEFAULT_MAX_MEMORY,
     access_log: bool = False,
+    **settings,
 ) -> None:
     """Load the graph, start the workers and serve HTTP on ``host:port`` until interrupted.
 
@@ -91,6 +94,7 @@ def run_serve(
         cors=tuple(cors),
         max_memory=max_memory,
         access_log=access_log,
+        **settings,  # the other ServeConfig fields: max_bytes, server_memory, burst, per_client, timeouts, caps
     ).check()
     _log_to_stderr()
     sock = listen(config.host, config.port)  # fail at once if the port is taken, before loading
@@ -102,19 +106,50 @@ def run_serve(
     app = create_app(config, backend)
     if not config.loopback:
         log.warning("listening beyond this machine (%s): anyone who can reach it can query it", host)
+    from mesokg.serve.conn import protocol_class
+
+    max_url = max(65536, 3 * config.max_body)  # a query of --max-body bytes, percent-encoded, fits
+    protocol = protocol_class(
+        header_timeout=config.header_timeout,
+        per_client=config.max_client_connections,
+        total=config.max_connections,
+        max_request_line=max_url,
+    )
+    app.state.connections = protocol.registry_.stats
     server = uvicorn.Server(
         uvicorn.Config(
             app,
+            http=protocol,
             log_level="warning",
             access_log=access_log,
             server_header=False,
             proxy_headers=False,
-            limit_concurrency=1000,
-            timeout_keep_alive=15,
+            limit_concurrency=config.max_connections + 16,
+            timeout_keep_alive=config.keep_alive,
+            h11_max_incomplete_event_size=max_url + 65536,
             lifespan="on",
         )
     )
+    limit_server_memory(config.server_memory)
     server.run(sockets=[sock])
+
+
+def limit_server_memory(mib: int) -> None:
+    """Let this process grow by at most ``mib`` MiB of address space from now on (0: no limit)."""
+    import resource
+
+    if not mib:
+        return
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            size = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmSize:"))
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + mib * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError, StopIteration):
+        log.warning("cannot limit the server's memory on this system")
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -185,8 +220,46 @@ def listen(host: str, port: int) -> socket.socket:
     metavar="MIB",
     help="Address space a worker may use (0: no limit); a query that needs more is stopped.",
 )
+@click.option(
+    "--max-bytes",
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    type=int,
+    metavar="BYTES",
+    help="Bytes of results per response; more rows are cut off and X-Mesokg-Truncated is set.",
+)
+@click.option(
+    "--server-memory",
+    default=DEFAULT_SERVER_MEMORY,
+    show_default=True,
+    type=int,
+    metavar="MIB",
+    help="Address space the server process may add once loaded (0: no limit); beyond it, HTTP 507.",
+)
+@click.option(
+    "--max-connections",
+    default=512,
+    show_default=True,
+    type=int,
+    metavar="N",
+    help="Open connections in total (64 per client address); idle and slow ones are closed first.",
+)
 @click.option("--access-log", is_flag=True, help="Log every request to stderr.")
-def serve_cmd(host, port, store_path, timeout, max_rows, max_body, workers, cors, max_memory, access_log):
+def serve_cmd(
+    host,
+    port,
+    store_path,
+    timeout,
+    max_rows,
+    max_body,
+    workers,
+    cors,
+    max_memory,
+    max_bytes,
+    server_memory,
+    max_connections,
+    access_log,
+):
     """Serve a read-only SPARQL 1.1 endpoint with a query page (http://127.0.0.1:8000/ by default)."""
     run_serve(
         host=host,
@@ -199,4 +272,8 @@ def serve_cmd(host, port, store_path, timeout, max_rows, max_body, workers, cors
         cors=cors,
         max_memory=max_memory,
         access_log=access_log,
+        max_bytes=max_bytes,
+        server_memory=server_memory,
+        max_connections=max_connections,
+        max_client_connections=min(64, max_connections),
     )

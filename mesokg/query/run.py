@@ -50,7 +50,7 @@ def answer(
     else:  # evaluated here: in a child process cut off the network (mesokg.sandbox)
         from mesokg.sandbox import run_sandboxed
 
-        out, notes = run_sandboxed(_evaluate, *args)
+        out, notes = run_sandboxed(_evaluate, *args, fresh=bool(store_path))
     for note in notes:
         print(note, file=sys.stderr)
     return out if out.endswith(b"\n") else out + b"\n"

@@ -42,26 +42,23 @@ from mesokg.serve import negotiate
 from mesokg.serve.config import ServeConfig
 from mesokg.serve.description import description
 from mesokg.serve.evidence import evidence_routes, names_store
-from mesokg.serve.pool import PoolError, WorkerPool, Zygote
+from mesokg.serve.hosts import Guard
+from mesokg.serve.pool import PoolError, WorkerPool
 from mesokg.serve.protocol import ProtocolError, parse_request
 from mesokg.serve.resolve import resolve_routes
 from mesokg.serve.worker import media_type
+from mesokg.serve.zygote import Zygote
 
 log = logging.getLogger("mesokg.serve")
 STATIC = Path(__file__).resolve().with_name("static")
 CYTOSCAPE = Path(__file__).resolve().parent.parent / "network" / "static" / "vendor" / "cytoscape.min.js"
 TRUNCATED = "X-Mesokg-Truncated"
+GRAPH_CACHE_BYTES = 256 * 1024 * 1024  # the dataset serialized in each format, kept while within this
 #: Content-Security-Policy of the page: it may talk to this server only
 PAGE_CSP = (
     "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-]
-LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 #: saved queries whose rows can be drawn as a network: (subject column, object column)
 NETWORK_COLUMNS = (("substance", "indication"), ("procedure", "indication"), ("subject", "indication"))
 DEFAULT_QUERY = """PREFIX mk: <https://w3id.org/mesokg/>
@@ -103,7 +100,8 @@ class Backend:
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def start(self) -> None:
-        self.pool = WorkerPool(self.zygote, self.config.workers, self.config.timeout)
+        cfg = self.config
+        self.pool = WorkerPool(self.zygote, cfg.workers, cfg.timeout, burst=cfg.burst, per_client=cfg.per_client)
         await self.pool.start()
 
     async def close(self) -> None:
@@ -118,9 +116,12 @@ class Backend:
     async def dataset(self, fmt: str) -> bytes:
         """The whole dataset in ``fmt`` (computed once per format)."""
         async with self._lock("graph:" + fmt):
-            if fmt not in self._graph_cache:
-                self._graph_cache[fmt] = await asyncio.to_thread(_serialize_dataset, self.quads, fmt)
-        return self._graph_cache[fmt]
+            body = self._graph_cache.get(fmt)
+            if body is None:
+                body = await asyncio.to_thread(_serialize_dataset, self.quads, fmt)
+                if sum(map(len, self._graph_cache.values())) + len(body) <= GRAPH_CACHE_BYTES:
+                    self._graph_cache[fmt] = body  # bounded in bytes: past the bound, computed each time
+        return body
 
 
 def _serialize_dataset(quads: list[ox.Quad], fmt: str) -> bytes:
@@ -151,7 +152,7 @@ def _reply_response(request: Request, reply: tuple, max_rows: int) -> Response:
     if "ms" in info:
         headers["Server-Timing"] = f"query;dur={info['ms']:.2f}"
     if info.get("truncated"):
-        headers[TRUNCATED] = str(max_rows)
+        headers[TRUNCATED] = str(info.get("count", max_rows))  # rows sent: the row or the byte cap cut it
     return Response(body, 200, headers=headers, media_type=media_type(media))
 
 
@@ -179,10 +180,13 @@ async def _run(
     assert backend.pool is not None
     try:
         reply = await backend.pool.run(
-            ("query", text, subs, select_fmt, graph_fmt, cfg.max_rows, default_graphs, named_graphs)
+            ("query", text, subs, select_fmt, graph_fmt, cfg.max_rows, default_graphs, named_graphs, cfg.max_bytes),
+            client=request.client.host if request.client else "",
+            arrived=request.scope.get("state", {}).get("arrival"),
         )
     except PoolError as e:
-        return error_response(request, e.status, e.message, {"Retry-After": "1"} if e.retry else None)
+        retry = {"Retry-After": "1"} if e.retry or e.status == 429 else None
+        return error_response(request, e.status, e.message, retry)
     return _reply_response(request, reply, cfg.max_rows)
 
 
@@ -190,7 +194,7 @@ async def sparql(request: Request) -> Response:
     """The SPARQL 1.1 Protocol endpoint."""
     backend = _backend(request)
     try:
-        req = await parse_request(request, backend.config.max_body)
+        req = await parse_request(request, backend.config.max_body, backend.config.body_timeout)
     except ProtocolError as e:
         return error_response(request, e.status, e.message)
     if req is None:
@@ -292,19 +296,20 @@ async def graph(request: Request) -> Response:
 async def healthz(request: Request) -> Response:
     backend = _backend(request)
     pool = backend.pool
-    alive = pool.alive if pool else 0
+    health = pool.health() if pool else {"status": "unavailable", "workers": 0}
     doc = {
-        "status": "ok" if alive else "unavailable",
+        **health,
         "version": __version__,
-        "workers": alive,
         "workers_wanted": backend.config.workers,
         "sandbox": backend.zygote.sandbox,
-        "stopped_for_time": pool.killed if pool else 0,
+        "connections": request.app.state.connections(),
         "triples": backend.total,
         "timeout": backend.config.timeout,
         "max_rows": backend.config.max_rows,
+        "max_bytes": backend.config.max_bytes,
     }
-    return Response(json.dumps(doc).encode(), 200 if alive else 503, media_type="application/json")
+    status = 503 if doc["status"] == "unavailable" else 200
+    return Response(json.dumps(doc).encode(), status, media_type="application/json")
 
 
 async def index(request: Request) -> Response:
@@ -340,48 +345,13 @@ def render_page(config: ServeConfig) -> bytes:
 # ---------------------------------------------------------------------------------------------
 # middleware and errors
 # ---------------------------------------------------------------------------------------------
-def _host_name(host: str) -> str:
-    if host.startswith("["):
-        return host[1 : host.find("]")] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-
-
-class Guard:
-    """Adds security headers; when serving on loopback, refuses requests for another host name.
-
-    The host check stops DNS-rebinding pages from reading a local endpoint through the browser.
-    """
-
-    def __init__(self, app, loopback_only: bool):
-        self.app = app
-        self.loopback_only = loopback_only
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        if self.loopback_only:
-            host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
-            if _host_name(host.lower()) not in LOOPBACK_NAMES:
-                resp = error_response(
-                    None,
-                    421,
-                    f"host {host!r} is not served here: this server answers 127.0.0.1 and localhost only (see --host)",
-                )
-                return await resp(scope, receive, send)
-
-        async def send_secure(message):
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
-            await send(message)
-
-        await self.app(scope, receive, send_secure)
-
-
 async def _http_error(request: Request, exc: HTTPException) -> Response:
     return error_response(request, exc.status_code, exc.detail or "error", getattr(exc, "headers", None))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, MemoryError):
+        return error_response(request, 507, "the server ran out of memory answering this request; try a smaller one")
     log.error("internal error on %s: %s: %s", request.url.path, type(exc).__name__, exc)
     return error_response(request, 500, "internal server error")
 
@@ -439,6 +409,7 @@ def create_app(config: ServeConfig, backend: Backend) -> Starlette:
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.backend = backend
+    app.state.connections = lambda: None  # run_serve sets it: open connections, evicted, refused
     app.state.queries_json = json.dumps(saved_listing(), ensure_ascii=False).encode("utf-8")
     app.state.page = render_page(config)
     return app

@@ -14,6 +14,8 @@ DEFAULT_TIMEOUT = 10.0  # seconds a query may run before its worker is killed
 DEFAULT_MAX_ROWS = 10_000  # rows (or triples) a response carries at most; the rest is cut off
 DEFAULT_MAX_BODY = 1_000_000  # bytes of a request body (or of a query in a URL)
 DEFAULT_MAX_MEMORY = 2048  # MiB of address space a worker may use (0: no limit)
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # bytes of result terms a response carries at most; the rest is cut off
+DEFAULT_SERVER_MEMORY = 1024  # MiB the server process may grow beyond its size once loaded (0: no limit)
 
 
 def default_workers() -> int:
@@ -38,6 +40,15 @@ class ServeConfig:
     cors: tuple[str, ...] = ()
     max_memory: int = DEFAULT_MAX_MEMORY
     access_log: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
+    server_memory: int = DEFAULT_SERVER_MEMORY
+    burst: int | None = None  # extra workers forked when all are busy (default: as many as workers, at least 2)
+    per_client: int = 16  # queries one client address may have waiting or running
+    header_timeout: float = 10.0  # seconds to send a request's headers
+    body_timeout: float = 30.0  # seconds to send a request's body
+    keep_alive: float = 5.0  # seconds an idle connection stays open
+    max_connections: int = 512  # open connections in total
+    max_client_connections: int = 64  # open connections from one client address
 
     def check(self) -> ServeConfig:
         """Refuse settings that make no sense, with a one-line reason."""
@@ -51,6 +62,12 @@ class ServeConfig:
             raise InputError(f"--max-body {self.max_body}: give at least 1024 bytes")
         if not 1 <= self.workers <= 64:
             raise InputError(f"--workers {self.workers}: give a number from 1 to 64")
+        if self.max_bytes < 1024:
+            raise InputError(f"--max-bytes {self.max_bytes}: give at least 1024 bytes")
+        if self.server_memory < 0:
+            raise InputError(f"--server-memory {self.server_memory}: give MiB, or 0 for no limit")
+        if self.max_connections < 8 or not 1 <= self.max_client_connections <= self.max_connections:
+            raise InputError("--max-connections: give at least 8, and at least as many as per client")
         if self.max_memory < 0:
             raise InputError(f"--max-memory {self.max_memory}: give MiB, or 0 for no limit")
         for origin in self.cors:

@@ -10,11 +10,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import urllib.parse
 from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from mesokg.query.guard import _OWN_GRAPH_NAME as OWN_GRAPH_NAME
 from mesokg.query.guard import OWN_GRAPHS
 
 FORM = "application/x-www-form-urlencoded"
@@ -46,8 +49,11 @@ def too_large(limit: int) -> ProtocolError:
     return ProtocolError(413, f"request too large: the limit is {limit} bytes (server option --max-body)")
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) one larger than ``limit`` bytes without reading it all."""
+async def read_body(request: Request, limit: int, timeout: float = 30.0) -> bytes:
+    """The request body, refusing (413) one larger than ``limit`` bytes without reading it all.
+
+    A body that does not arrive within ``timeout`` seconds gets 408.
+    """
     length = request.headers.get("content-length")
     if length is not None:
         try:
@@ -57,7 +63,16 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise ProtocolError(400, "bad Content-Length header") from None
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    stream = request.stream()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            chunk = await asyncio.wait_for(stream.__anext__(), max(0.0, deadline - loop.time()))
+        except StopAsyncIteration:
+            break
+        except asyncio.TimeoutError:
+            raise ProtocolError(408, f"the request body did not arrive within {timeout:g} s") from None
         size += len(chunk)
         if size > limit:
             raise too_large(limit)
@@ -69,9 +84,12 @@ def _graphs(values: list[str], param: str) -> list[str] | None:
     if not values:
         return None
     for iri in values:
-        if not iri.startswith(OWN_GRAPHS):
+        shown = iri if len(iri) <= 200 else iri[:200] + "…"
+        if not OWN_GRAPH_NAME.fullmatch(iri):
+            if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*", iri) is None:
+                raise ProtocolError(400, f"bad {param}: {shown!r} is not an absolute IRI")
             raise ProtocolError(
-                403, f"refused: {param}={iri} names a graph outside mesokg; use graphs under {OWN_GRAPHS} or none"
+                403, f"refused: {param}={shown} names a graph outside mesokg; use graphs under {OWN_GRAPHS} or none"
             )
     return values
 
@@ -96,7 +114,7 @@ def _from_params(items: list[tuple[str, str]], limit: int) -> SparqlRequest | No
     )
 
 
-async def parse_request(request: Request, limit: int) -> SparqlRequest | None:
+async def parse_request(request: Request, limit: int, body_timeout: float = 30.0) -> SparqlRequest | None:
     """The query a Protocol request carries; ``None`` for a GET without one (service description)."""
     url_items = request.query_params.multi_items()
     if request.method != "POST":
@@ -105,7 +123,7 @@ async def parse_request(request: Request, limit: int) -> SparqlRequest | None:
     if ctype == UPDATE or "update" in dict(url_items):
         raise ProtocolError(403, READ_ONLY)
     if ctype == FORM:
-        body = await read_body(request, limit)
+        body = await read_body(request, limit, body_timeout)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -116,7 +134,7 @@ async def parse_request(request: Request, limit: int) -> SparqlRequest | None:
             raise ProtocolError(400, "the form has no query parameter")
         return req
     if ctype == DIRECT:
-        body = await read_body(request, limit)
+        body = await read_body(request, limit, body_timeout)
         try:
             query = body.decode("utf-8")
         except UnicodeDecodeError:

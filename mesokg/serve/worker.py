@@ -14,7 +14,6 @@ Replies: ``("ok", media_type, body, info)`` with ``info = {"kind", "count", "tru
 
 from __future__ import annotations
 
-import itertools
 import json
 import time
 
@@ -92,9 +91,32 @@ def _first_line(e: BaseException) -> str:
     return text.splitlines()[0] if text else type(e).__name__
 
 
+def _size(term) -> int:
+    if term is None:
+        return 0
+    if isinstance(term, ox.Triple):
+        return _size(term.subject) + _size(term.predicate) + _size(term.object)
+    return len(term.value) + 16
+
+
+def _take(results, max_rows: int, max_bytes: int, parts) -> tuple[list, bool]:
+    """At most ``max_rows`` results whose terms hold at most about ``max_bytes``; and whether more were cut."""
+    out: list = []
+    size = 0
+    for item in results:
+        if len(out) >= max_rows:
+            return out, True
+        size += sum(_size(t) for t in parts(item))
+        if size > max_bytes and out:
+            return out, True
+        out.append(tuple(item) if parts is tuple else item)
+    return out, False
+
+
 def run_query(store: ox.Store, req: tuple) -> tuple:
     """Evaluate one ``("query", …)`` request on ``store``."""
-    _, text, subs_nt, select_fmt, graph_fmt, max_rows, default_graphs, named_graphs = req
+    _, text, subs_nt, select_fmt, graph_fmt, max_rows, default_graphs, named_graphs = req[:8]
+    max_bytes = req[8] if len(req) > 8 else 1 << 62
     try:
         check_query(text)  # here, not in the server: a long query cannot hold up the event loop
     except QueryRefused as e:
@@ -127,9 +149,7 @@ def run_query(store: ox.Store, req: tuple) -> tuple:
             if select_fmt is None:
                 return _not_acceptable("select")
             variables = [v.value for v in res.variables]
-            rows = [tuple(sol) for sol in itertools.islice(res, max_rows + 1)]
-            truncated = len(rows) > max_rows
-            del rows[max_rows:]
+            rows, truncated = _take(res, max_rows, max_bytes, tuple)
             body = _select_body(variables, rows, select_fmt)
             return (
                 "ok",
@@ -139,9 +159,7 @@ def run_query(store: ox.Store, req: tuple) -> tuple:
             )
         if graph_fmt is None:
             return _not_acceptable("graph")
-        triples = list(itertools.islice(res, max_rows + 1))
-        truncated = len(triples) > max_rows
-        del triples[max_rows:]
+        triples, truncated = _take(res, max_rows, max_bytes, lambda t: (t.subject, t.predicate, t.object))
         body = serialize_rdf(triples, graph_fmt)
         return ("ok", GRAPH_MEDIA[graph_fmt], body, {"kind": "graph", "count": len(triples), "truncated": truncated})
     except SyntaxError as e:
