@@ -289,3 +289,20 @@ def test_health_reports_limits_and_sandbox(abused):
     doc = httpx.get(abused + "/healthz").json()
     assert doc["sandbox"] in ("seccomp", "netns") and doc["capacity"] >= doc["workers_wanted"]
     assert json.dumps(doc)
+
+
+ROUTES = ["/", "/sparql", "/queries", "/queries/sources", "/graph", "/evidence", "/evidence/names", "/evidence/map"]
+ROUTES += ["/ontology", "/id/x", "/id/" + "a" * 5000, "/Claim", "/%00", "/id/%20x", "/static/../../etc/passwd"]
+
+
+def test_fuzzed_routes_never_give_500(abused):
+    rnd = random.Random(5)
+    keys = ["query", "format", "q", "subject", "indication", "text", "limit", "level", "default-graph-uri", "id"]
+    accepts = ["*/*", "text/html", "application/json", "text/turtle", "garbage/@@", "text/plain", ""]
+    with httpx.Client(base_url=abused, timeout=30) as c:
+        for path in ROUTES:  # each route once as is, then with random parameters
+            assert c.get(path).status_code < 500, path
+        for _ in range(150):
+            params = [(rnd.choice(keys), rnd.choice(FUZZ_VALUES)) for _ in range(rnd.randint(0, 3))]
+            r = c.get(rnd.choice(ROUTES), params=params, headers={"Accept": rnd.choice(accepts)})
+            assert r.status_code < 500 or r.status_code in (503, 507), (params, r.status_code, r.text[:200])

@@ -208,7 +208,10 @@ async def _resolve(request: Request, iri: str) -> Response:
         offered = ", ".join(m for m, _ in OFFERS)
         return _error(request, 406, f"{iri} is available as {offered} (or ?format=html|ttl|nt|jsonld|xml)")
     idx = await index(request.app.state.backend)
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:  # e.g. a NUL or a space in the path: no such IRI can be in the graph
+        return _error(request, 404, f"{iri[:200]!r} is not an IRI of the graph")
     if node not in idx.out:
         return _error(request, 404, f"{iri} is not in the graph (see /ontology, or search on the query page)")
     headers = {"Vary": "Accept", "Link": f'<{iri}>; rel="canonical"'}
