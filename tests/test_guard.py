@@ -319,3 +319,23 @@ def test_guard_never_passes_a_query_that_calls_service(query):
     run_engine(q)
     time.sleep(0.02)
     assert lst.count == before, f"the guard passed a query that called SERVICE: {q!r}"
+
+
+_NO_SANDBOX = (
+    "import sys, mesokg.sandbox as s\n"
+    "def blocked():\n    raise OSError(1, 'not permitted here')\n"
+    "s._seccomp = s._new_netns = blocked\n"
+    "from mesokg.cli import main\n"
+    "sys.exit(main(['query', 'ASK {}', '--format', 'csv']))\n"
+)
+
+
+def test_without_any_sandbox_queries_are_refused_clearly():
+    r = subprocess.run([sys.executable, "-c", _NO_SANDBOX], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and r.stdout == "", r.stderr[-800:]
+    assert "cannot run queries" in r.stderr and "MESOKG_UNSANDBOXED=1" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    env = {**os.environ, "MESOKG_UNSANDBOXED": "1"}
+    opt_out = _NO_SANDBOX.split("from mesokg.cli")[0] + "print(s.no_network())\n"
+    r = subprocess.run([sys.executable, "-c", opt_out], capture_output=True, text=True, timeout=120, env=env)
+    assert r.stdout.strip() == "none" and "WITHOUT a network sandbox" in r.stderr, r.stderr
