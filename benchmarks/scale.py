@@ -359,9 +359,12 @@ def has_map_command() -> bool:
 
 
 def load_results() -> dict:
-    if RESULTS.exists():
-        return json.loads(RESULTS.read_text(encoding="utf-8"))
-    return {"runs": {}}
+    data: dict = {"runs": {}}
+    for f in [RESULTS, *sorted(RESULTS.parent.glob(RESULTS.stem + "-*.json"))]:
+        if f.exists():  # parts written by runs side by side (--results) are merged in
+            for k, rec in json.loads(f.read_text(encoding="utf-8"))["runs"].items():
+                data["runs"].setdefault(k, {}).update(rec)
+    return data
 
 
 def save_results(data: dict) -> None:
@@ -540,6 +543,8 @@ def fmt_time(rec: dict, name: str) -> str:
         return f"> {txt} (stopped)"
     if not r.get("ok"):
         err = (r.get("error") or "").strip().splitlines()
+        if err and "too many nodes for a legible picture" in err[-1]:
+            return f"refused in one line, {txt}"
         return f"failed ({err[-1][:60] if err else 'no message'})"
     return txt
 
@@ -654,7 +659,11 @@ def main() -> None:
     ap.add_argument("--force", action="store_true", help="measure again what is already recorded")
     ap.add_argument("--only", nargs="*", help="measure only these steps")
     ap.add_argument("--report", action="store_true", help="print the table, draw the plot, update the README")
+    ap.add_argument("--results", help="write measurements to this JSON file instead (to run two k side by side)")
     args = ap.parse_args()
+    global RESULTS
+    if args.results:
+        RESULTS = Path(args.results).resolve()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     data = load_results()

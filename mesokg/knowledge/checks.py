@@ -35,12 +35,21 @@ def check_queries() -> list[CheckQuery]:
     return out
 
 
-def run_checks_on_graphs(store, graphs: list) -> list[CheckFailure]:
-    """Run every check query on a ``pyoxigraph.Store`` whose default graph is ``graphs``."""
+def run_checks_on_graphs(store, graphs: list, added=None) -> list[CheckFailure]:
+    """Run every check query on a ``pyoxigraph.Store`` whose default graph is ``graphs``; with
+    ``added`` (triples just added), only for the answers those triples can create."""
+    from mesokg.knowledge.fastshacl.delta import delta
+
+    def run(text):
+        res = store.query(text, default_graph=graphs)
+        names = [v.value for v in res.variables]
+        return [{n: r[n] for n in names if r[n] is not None} for r in res]
+
     failures = []
     for cq in check_queries():
-        for row in store.query(cq.text, default_graph=graphs):
-            node, problem = row["node"], row["problem"]
+        rows = delta(cq.text, added, run) if added is not None else None
+        for row in rows if rows is not None else run(cq.text):
+            node, problem = row.get("node"), row.get("problem")
             failures.append(
                 CheckFailure(
                     cq.name,

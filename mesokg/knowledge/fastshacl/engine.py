@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ import rdflib
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SH
 
+from mesokg.knowledge.fastshacl.delta import bind_this
 from mesokg.knowledge.fastshacl.shapes import (
     RDF_TYPE,
     SUBCLASS,
@@ -116,19 +116,6 @@ class Raw:
     value: object  # pyoxigraph term or None
     message: str
     component: str
-
-
-_LEX = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*')
-
-
-def bind_this(query: str, nodes: list) -> str:
-    """``query`` with ``VALUES ?this {...}`` first in its outermost WHERE group."""
-    code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
-    m = re.search(r"(?i)\bWHERE\s*\{", code) or re.search(r"\{", code)
-    if not m:
-        raise Unsupported("query without a WHERE clause")
-    block = " VALUES ?this { " + " ".join(str(n) for n in nodes) + " } "
-    return query[: m.end()] + block + query[m.end() :]
 
 
 _PAIR = ("Equals", "Disjoint", "LessThan", "LessThanOrEquals")
@@ -255,8 +242,8 @@ class Validator:
     def run(self, data: Data, changed: Iterable | None = None) -> list[Raw]:
         """All results; with ``changed`` (triples), only those the changed triples can affect.
 
-        Shapes with a SPARQL target or constraint are always run in full (one query each): a
-        SPARQL pattern can join nodes far from the change."""
+        SPARQL targets and constraints are followed through the solutions that use an added
+        triple (:mod:`.delta`); a query that cannot be followed so runs in full."""
         out: list[Raw] = []
         changed = list(changed) if changed is not None else None
         if changed is not None and len(changed) > INCREMENTAL_LIMIT:
@@ -269,14 +256,58 @@ class Validator:
         self._changed_nodes = {t.subject for t in changed or ()} | {t.object for t in changed or ()}
         self._by_pred = by_pred
         for shape in self.shapes:
-            if changed is None or _has_sparql_target(shape):
-                focus = self.focus_nodes(data, shape)
-            else:
-                focus = {n for n in self.candidates(data, shape, changed) if self.is_focus(data, shape, n)}
+            focus = sparql_focus = None
+            if changed is not None:
+                try:
+                    focus, sparql_focus = self._affected(data, shape, changed)
+                except Unsupported:
+                    focus = None
+            if focus is None:
+                focus = sparql_focus = self.focus_nodes(data, shape)
             self._run_core(data, shape, focus, out)
             for query, cmsgs in shape.sparql:
-                self._run_sparql(data, shape, query, cmsgs, focus, out)
+                self._run_sparql(data, shape, query, cmsgs, sparql_focus, out)
         return out
+
+    def _affected(self, data: Data, shape: Shape, changed: list) -> tuple[set, set]:
+        """(focus nodes whose core results can change, focus nodes whose SPARQL results can change).
+
+        Core constraints: nodes whose paths reach a changed triple. SPARQL targets and
+        constraints: solutions that use an added triple (:mod:`.delta`), members of the target."""
+        from mesokg.knowledge.fastshacl.delta import delta
+
+        cand = self.candidates(data, shape, changed)
+        sparql_targets = [v for k, v in shape.targets if k == SH.target]
+
+        def run(text):
+            res = data.query(text)
+            names = [v.value for v in res.variables]
+            return [{n: r[n] for n in names if r[n] is not None} for r in res]
+
+        def members(nodes: set) -> set:
+            """The nodes among ``nodes`` that are focus nodes of the shape."""
+            nodes = {n for n in nodes if not isinstance(n, ox.BlankNode)}
+            out = {n for n in nodes if self.is_focus(data, shape, n)}
+            rest = sorted(nodes - out, key=str)
+            for q in sparql_targets:
+                for i in range(0, len(rest), 5000):
+                    out |= {r["this"] for r in data.query(bind_this(q, rest[i : i + 5000])) if r["this"] is not None}
+            return out
+
+        new = set()
+        for q in sparql_targets:
+            got = delta(q, changed, run)
+            if got is None:
+                raise Unsupported("a SPARQL target this cannot follow")
+            new |= {r["this"] for r in got if "this" in r}
+        focus = new | members(cand)
+        touched = set()
+        for q, _ in shape.sparql:
+            got = delta(q, changed, run)
+            if got is None:
+                raise Unsupported("a SPARQL constraint this cannot follow")
+            touched |= {r["this"] for r in got if "this" in r}
+        return focus, focus | members(touched)
 
     def _run_core(self, data: Data, shape: Shape, focus: set, out: list) -> None:
         if not focus:
