@@ -202,7 +202,7 @@ def test_health_degraded_when_saturated_and_cheap_queries_preempt(abused):
         time.sleep(1.5)
         statuses = set()
         latencies = []
-        for _ in range(6):
+        for _ in range(3):
             statuses.add(httpx.get(abused + "/healthz").json()["status"])
             t0 = time.perf_counter()
             r = httpx.get(abused + "/sparql", params={"query": "ASK {}"}, timeout=10)
@@ -252,7 +252,7 @@ def test_fuzzed_parameters_never_give_500(abused):
     rnd = random.Random(11)
     with httpx.Client(base_url=abused, timeout=30) as c:
         listing = c.get("/queries").json()
-        for i in range(300):
+        for i in range(150):
             params = [(rnd.choice(FUZZ_KEYS), rnd.choice(FUZZ_VALUES)) for _ in range(rnd.randint(1, 4))]
             params = [(k, v.encode("utf-8", "surrogatepass").decode("utf-8", "replace")) for k, v in params]
             if i % 3 == 0:
@@ -302,7 +302,7 @@ def test_fuzzed_routes_never_give_500(abused):
     with httpx.Client(base_url=abused, timeout=30) as c:
         for path in ROUTES:  # each route once as is, then with random parameters
             assert c.get(path).status_code < 500, path
-        for _ in range(150):
+        for _ in range(60):
             params = [(rnd.choice(keys), rnd.choice(FUZZ_VALUES)) for _ in range(rnd.randint(0, 3))]
             r = c.get(rnd.choice(ROUTES), params=params, headers={"Accept": rnd.choice(accepts)})
             assert r.status_code < 500 or r.status_code in (503, 507), (params, r.status_code, r.text[:200])
