@@ -304,6 +304,7 @@ class WorkerPool:
                     retry=True,
                 ) from None
             self.crashed += 1
+            w.kill()  # in case it still lives: the zygote's wait below must not block
             status = await asyncio.to_thread(self.zygote.ended, w.pid)
             if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGABRT, signal.SIGKILL, signal.SIGSEGV):
                 log.warning("worker %d ran out of memory (signal %d); replaced", w.pid, os.WTERMSIG(status))
