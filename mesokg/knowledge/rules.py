@@ -21,6 +21,7 @@ HermiT on everything instead.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pyoxigraph as ox
@@ -235,11 +236,15 @@ def _fixpoint(store, rules, add, seeds: set | None) -> dict:
     """Run the rules until nothing is new; with ``seeds``, only for nodes next to what changed."""
     new_types: dict = {}
     frontier = seeds
+    preds = None
+    if seeds is not None:  # the properties the class definitions read
+        iris = {i for _, q in rules for i in re.findall(r"<([^<>\s]+)>", q)}
+        preds = [ox.NamedNode(i) for i in sorted(iris - {RDF_TYPE.value, SUBCLASS.value})]
     while True:
         added = []
         values = ""
         if frontier is not None:
-            near = _neighbours(store, frontier) | frontier
+            near = _neighbours(store, frontier, preds) | frontier
             near = {n for n in near if isinstance(n, ox.NamedNode)}  # VALUES cannot hold blank nodes
             if not near:
                 break
@@ -257,13 +262,15 @@ def _fixpoint(store, rules, add, seeds: set | None) -> dict:
     return new_types
 
 
-def _neighbours(store, nodes: set) -> set:
+def _neighbours(store, nodes: set, preds: list) -> set:
+    """Nodes one step from ``nodes`` through the given properties, either way."""
     out = set()
     for n in nodes:
         if isinstance(n, ox.Literal):
             continue
-        out |= {q.object for q in store.quads_for_pattern(n, None, None) if q.predicate != RDF_TYPE}
-        out |= {q.subject for q in store.quads_for_pattern(None, None, n)}
+        for p in preds:
+            out |= {q.object for q in store.quads_for_pattern(n, p, None)}
+            out |= {q.subject for q in store.quads_for_pattern(None, p, n)}
     return out
 
 
