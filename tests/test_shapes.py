@@ -218,3 +218,35 @@ def test_shipped_graph_has_no_violation():
         f"{len(report.warnings)} warning(s)"
     )
     assert report.conforms, report.text(warnings=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# the rubric through the command line (issue 9)
+
+
+@pytest.mark.parametrize(
+    "name, graded, allowed",
+    [("rct-graded-1a.ttl", "1a", "1b"), ("case-report-graded-2a.ttl", "2a", "4")],
+)
+def test_validate_refuses_a_grade_above_the_stated_design(name, graded, allowed):
+    """`mesokg validate FILE` fails on one claim graded better than its stated design allows, with
+    one line (file:line) that names the rule."""
+    import subprocess
+    import sys
+
+    path = HERE / name
+    r = subprocess.run(
+        [sys.executable, "-m", "mesokg", "validate", str(path)], capture_output=True, text=True, timeout=600
+    )
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = [x for x in r.stdout.splitlines() if "GradeAboveDesignShape" in x]
+    assert len(lines) == 1, r.stdout
+    assert lines[0].startswith(f"{path}:") and "grade within the stated design" in lines[0]
+    assert f"graded CEBM {graded}" in lines[0] and f"at best CEBM {allowed}" in lines[0]
+
+
+def test_shipped_claims_at_2b_or_better_have_their_grading_record():
+    """Every shipped claim graded 2b or better carries its grading record (no mks:GradingRecordShape result)."""
+    report = V.validate_files([])
+    missing = [r for r in report.results if r.shape == "mks:GradingRecordShape"]
+    assert not missing, "\n".join(f"{r.focus}: {r.message}" for r in missing)

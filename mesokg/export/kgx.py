@@ -201,7 +201,8 @@ def build_kgx(quads: list[ox.Quad]) -> KgxGraph:
         if not mapped or subj not in nodes or obj not in nodes:
             graph.skipped_claims.append(s)
             continue
-        level, design, size = first(s, MK + "evidenceLevel"), first(s, MK + "studyDesign"), first(s, MK + "sampleSize")
+        level, size = first(s, MK + "evidenceLevel"), first(s, MK + "sampleSize")
+        design = first(s, MK + "statedDesign") or first(s, MK + "studyDesign")  # stated design (issue 9)
         graph.edges.append(
             {
                 "id": _curie(s, prefixes),

@@ -176,7 +176,8 @@ def page(idx: Index, node: ox.NamedNode) -> str:
             parts.append(
                 f'<tr><td><a href="{html.escape(_href(c) or "")}">{html.escape(idx.label(c))}</a><br>'
                 f"<small>{subj_obj}</small></td><td>{cells('polarity')}</td><td>{cells('evidenceLevel')}</td>"
-                f"<td>{cells('studyDesign')}</td><td>{cells('source')}</td></tr>"
+                f"<td>{cells('statedDesign' if idx.values(c, MK + 'statedDesign') else 'studyDesign')}</td>"
+                f"<td>{cells('source')}</td></tr>"
             )
         parts.append("</table>")
     other = [t for t in idx.inc.get(node, []) if t.predicate.value not in (MK + "subject", MK + "object")]
