@@ -20,7 +20,7 @@ install: $(VENV)/.installed ## make the virtual environment and install mesokg w
 sysdeps: ## install Java and Chromium with apt-get if they are missing
 	bash scripts/install-system-deps.sh
 
-demo: install ## set up, build the graph into dist/, answer a saved query
+demo: install sysdeps ## set up (Java if missing), build the graph into dist/, answer a saved query
 	$(MESOKG) build --out dist
 	$(MESOKG) query substances-for-indication --param indication=androgenetic-alopecia
 

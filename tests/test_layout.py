@@ -13,7 +13,7 @@ import networkx as nx
 
 PKG = Path(__file__).resolve().parent.parent / "mesokg"
 MAX_LINES = 450
-STAGES = ("knowledge", "store", "query", "network", "serve", "cli")
+STAGES = ("knowledge", "store", "query", "network", "evidence", "curation", "export", "serve", "cli")
 
 
 def _module_name(path: Path) -> str:
