@@ -124,15 +124,14 @@ def run_cli(
 
 
 @contextlib.contextmanager
-def serving(*args: str, timeout: float = 180.0):
-    """Run ``mesokg serve ARGS`` on a free 127.0.0.1 port until /healthz answers; yield (base URL, process).
+def _server(command, what: str, timeout: float):
+    """Start ``command(port)`` on a free 127.0.0.1 port until /healthz answers; yield (base URL, process).
 
     The server is stopped (SIGTERM, then SIGKILL) on exit; its output is shown if it fails to start.
     """
     port = free_port()
-    exe = shutil.which("mesokg", path=str(BIN)) or "mesokg"
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([exe, "serve", "--port", str(port), *args], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(command(port), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + timeout
@@ -144,12 +143,29 @@ def serving(*args: str, timeout: float = 180.0):
                 if proc.poll() is not None or time.time() > deadline:
                     log.seek(0)
                     out = log.read().decode("utf-8", "replace")[-3000:]
-                    raise RuntimeError(f"mesokg serve {' '.join(args)} did not start:\n{out}") from None
+                    raise RuntimeError(f"{what} did not start:\n{out}") from None
                 time.sleep(0.1)
         yield base, proc
     finally:
         stop_process(proc, 15)
         log.close()
+
+
+def serving(*args: str, timeout: float = 180.0):
+    """Run ``mesokg serve ARGS`` (the command) until it answers; yield (base URL, process)."""
+    exe = shutil.which("mesokg", path=str(BIN)) or "mesokg"
+    return _server(lambda port: [exe, "serve", "--port", str(port), *args], f"mesokg serve {' '.join(args)}", timeout)
+
+
+def serving_function(timeout: float = 180.0, **kwargs):
+    """Run the plain Python function ``mesokg.serve.run_serve(**kwargs)`` in a child process until it
+    answers; yield (base URL, process)."""
+
+    def command(port: int) -> list[str]:
+        call = ", ".join(f"{k}={v!r}" for k, v in {"port": port, **kwargs}.items())
+        return [sys.executable, "-c", f"from mesokg.serve import run_serve; run_serve({call})"]
+
+    return _server(command, "run_serve()", timeout)
 
 
 @pytest.fixture(scope="session")

@@ -163,3 +163,21 @@ def test_page_in_chromium(browser, gm, tmp_path):
     assert "Summary of findings: mesotherapy" in text and cell.summary.certainty.upper() in text
     assert outside == [] and errors == [], (outside, errors)
     context.close()
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg", "html"])
+def test_a_map_too_big_to_read_is_refused_in_one_line(gm, tmp_path, monkeypatch, suffix):
+    """Issue 14: at 10 copies of the seeds an unfiltered picture is refused, not drawn for minutes."""
+    cells = len(gm.rows) * len(gm.columns)
+    monkeypatch.setattr(mapfiles, "MAX_PICTURE_CELLS", cells - 1)
+    monkeypatch.setattr(mapfiles, "MAX_PAGE_CELLS", cells - 1)
+    out = tmp_path / f"map.{suffix}"
+    with pytest.raises(InputError) as e:
+        mapfiles.write(gm, out)
+    assert "\n" not in str(e.value) and "--area" in str(e.value) and f"{cells:,} cells" in str(e.value)
+    assert not out.exists()
+    assert mapfiles.write(gm, tmp_path / "map.csv") == "csv"  # the table is never refused
+
+
+def test_the_seed_map_fits_the_picture_limit(gm):
+    assert len(gm.rows) * len(gm.columns) <= mapfiles.MAX_PICTURE_CELLS

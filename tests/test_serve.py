@@ -13,8 +13,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,10 +21,9 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import BIN, free_port, serving, wait_http
+from conftest import BIN, serving, serving_function
 from variants import ISSUE_EXAMPLES, ISSUE_FROM, load_from_variants, service_variants
 
-from mesokg.procs import stop_process
 from mesokg.query.saved import get_saved, list_saved
 from mesokg.store import open_store
 
@@ -51,25 +48,10 @@ def client(base):
 @pytest.fixture(scope="module")
 def strict(dataset):
     """A server with tight limits, started through the plain function run_serve()."""
-    port = free_port()
-    code = (
-        "from mesokg.serve import run_serve; "
-        f"run_serve(port={port}, timeout=2, max_rows=5, max_body=4096, workers=2, max_memory=400, "
-        "cors=['https://example.org'])"
-    )
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        try:
-            wait_http(url + "/healthz", timeout=180)
-        except RuntimeError:
-            log.seek(0)
-            pytest.fail("run_serve() did not start:\n" + log.read().decode("utf-8", "replace")[-3000:])
+    with serving_function(
+        timeout=2, max_rows=5, max_body=4096, workers=2, max_memory=400, cors=["https://example.org"]
+    ) as (url, _):
         yield url
-    finally:
-        stop_process(proc, 15)
-        log.close()
 
 
 def bindings(r: httpx.Response) -> list[dict]:

@@ -12,18 +12,13 @@ import contextlib
 import json
 import random
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 
 import httpx
 import pytest
-from conftest import free_port, wait_http
-
-from mesokg.procs import stop_process
+from conftest import serving_function
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 STRESS = "<a" * 500_000  # 1 MB: a less-than, then a name, half a million times
@@ -32,25 +27,17 @@ STRESS = "<a" * 500_000  # 1 MB: a less-than, then a name, half a million times
 @pytest.fixture(scope="module")
 def abused(dataset):
     """A server with short timeouts, started through run_serve()."""
-    port = free_port()
-    code = (
-        "from mesokg.serve import run_serve; "
-        f"run_serve(port={port}, timeout=4, workers=3, max_rows=1000, max_bytes=200000, header_timeout=2, "
-        "body_timeout=2, max_client_connections=64, max_connections=512)"
-    )
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        try:
-            wait_http(url + "/healthz", timeout=180)
-        except RuntimeError:
-            log.seek(0)
-            pytest.fail("run_serve() did not start:\n" + log.read().decode("utf-8", "replace")[-3000:])
+    with serving_function(
+        timeout=4,
+        workers=3,
+        max_rows=1000,
+        max_bytes=200000,
+        header_timeout=2,
+        body_timeout=2,
+        max_client_connections=64,
+        max_connections=512,
+    ) as (url, _):
         yield url
-    finally:
-        stop_process(proc, 15)
-        log.close()
 
 
 def _port(url: str) -> int:

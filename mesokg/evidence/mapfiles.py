@@ -160,10 +160,31 @@ def render(gm, fmt: str, title: str = "Evidence and gap map") -> bytes:
     raise InputError(f"unknown map format {fmt!r}: use {', '.join(FORMATS)}")
 
 
+#: largest map drawn as a picture (rows x columns); beyond it a one-line refusal says how to narrow it
+MAX_PICTURE_CELLS = 40_000
+#: largest map written as an HTML page
+MAX_PAGE_CELLS = 250_000
+
+
 def write(gm, path: str | Path, title: str = "Evidence and gap map") -> str:
-    """Write the map to ``path`` (format from the extension), atomically; returns the format."""
+    """Write the map to ``path`` (format from the extension), atomically; returns the format.
+
+    A picture (PNG/SVG) of more than :data:`MAX_PICTURE_CELLS` cells, or a page of more than
+    :data:`MAX_PAGE_CELLS`, is refused in one line before anything is drawn (at 10 copies of the
+    seeds an unfiltered map is 1,000 rows by 600 columns: minutes of drawing and gigabytes for a
+    picture nobody can read); the CSV has no limit.
+    """
+    from mesokg.errors import InputError
     from mesokg.rdfio import write_atomic
 
     fmt = format_for(path)
+    cells = len(gm.rows) * len(gm.columns)
+    limit = {"png": MAX_PICTURE_CELLS, "svg": MAX_PICTURE_CELLS, "html": MAX_PAGE_CELLS}.get(fmt)
+    if limit is not None and cells > limit:
+        raise InputError(
+            f"{path}: the map has {len(gm.rows)} rows x {len(gm.columns)} indications ({cells:,} cells), "
+            f"more than a {fmt} can show legibly ({limit:,}); narrow it with --area, --substance-class or "
+            f"--min-level, or write a .csv"
+        )
     write_atomic(path, render(gm, fmt, title))
     return fmt
