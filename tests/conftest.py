@@ -157,15 +157,15 @@ def serving(*args: str, timeout: float = 180.0):
     return _server(lambda port: [exe, "serve", "--port", str(port), *args], f"mesokg serve {' '.join(args)}", timeout)
 
 
-def serving_function(timeout: float = 180.0, **kwargs):
+def serving_function(start_timeout: float = 180.0, **kwargs):
     """Run the plain Python function ``mesokg.serve.run_serve(**kwargs)`` in a child process until it
-    answers; yield (base URL, process)."""
+    answers (within ``start_timeout`` seconds); yield (base URL, process)."""
 
     def command(port: int) -> list[str]:
         call = ", ".join(f"{k}={v!r}" for k, v in {"port": port, **kwargs}.items())
         return [sys.executable, "-c", f"from mesokg.serve import run_serve; run_serve({call})"]
 
-    return _server(command, "run_serve()", timeout)
+    return _server(command, "run_serve()", start_timeout)
 
 
 @pytest.fixture(scope="session")
