@@ -7,6 +7,7 @@ rubric is the one of ``seeds/README.md`` (Grading): the best CEBM level each des
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 MK = "https://w3id.org/mesokg/"
@@ -18,26 +19,6 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 
-# design (local name) -> best CEBM level it can support (seeds/README.md, "Grading")
-RUBRIC: dict[str, str] = {
-    "SystematicReviewOfRCTs": "1a",
-    "MetaAnalysisOfRCTs": "1a",
-    "RandomizedControlledTrial": "1b",
-    "ControlledClinicalTrial": "2b",
-    "SystematicReview": "2a",
-    "CaseControlStudy": "3b",
-    "CohortStudy": "4",
-    "PilotStudy": "4",
-    "CaseSeries": "4",
-    "CaseReport": "4",
-    "HistologicalStudy": "4",
-    "OutbreakInvestigation": "4",
-    "NarrativeReview": "5",
-    "ConsensusGuideline": "5",
-    "ExpertOpinion": "5",
-    "RegulatoryDocument": "5",
-    "MarketReport": "5",
-}
 LEVEL_RANK = {n: i + 1 for i, n in enumerate(["1a", "1b", "1c", "2a", "2b", "2c", "3a", "3b", "4", "5"])}
 
 # design -> the kind of publication a new source of that design is
@@ -134,6 +115,22 @@ def closed_sets(store) -> dict[str, ClosedSet]:
     return out
 
 
+@functools.cache
+def rubric() -> dict[str, str]:
+    """Design (local name) -> the best CEBM notation it supports, read from the ontology's
+    ``mk:bestLevelAllowed`` statements: the same rubric ``mks:GradeAboveDesignShape`` enforces."""
+    import pyoxigraph as ox
+
+    from mesokg import paths
+
+    pred = ox.NamedNode("https://w3id.org/mesokg/bestLevelAllowed")
+    out = {}
+    for t in ox.parse(path=str(paths.ontology_file()), format=ox.RdfFormat.TURTLE):
+        if t.predicate == pred:
+            out[local(t.subject.value)] = local(t.object.value).removeprefix("CEBM_")
+    return out
+
+
 def best_level(design_iri: str) -> str | None:
     """The best CEBM notation ``design_iri`` supports by the rubric, e.g. ``"1b"`` for an RCT."""
-    return RUBRIC.get(local(design_iri))
+    return rubric().get(local(design_iri))
