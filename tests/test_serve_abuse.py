@@ -138,6 +138,23 @@ def test_connection_cap_evicts_idle_connections(abused):
             s.close()
 
 
+def test_a_request_already_sent_survives_a_burst_of_slow_sockets(abused):
+    """Under a burst the loop accepts before it reads: a client whose whole request is waiting keeps its place."""
+    port = _port(abused)
+    for _ in range(3):
+        sent = socket.create_connection(("127.0.0.1", port))
+        sent.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        slow = _slow_sockets(port, 150)
+        try:
+            sent.settimeout(5)
+            assert sent.recv(100).startswith(b"HTTP/1.1 200")
+        finally:
+            sent.close()
+            for s in slow:
+                s.close()
+        time.sleep(2.5)  # the slow ones time out before the next round
+
+
 @pytest.mark.parametrize("host", ["[::1].evil.com", "[::1]x", "127.0.0.1.evil.com", "localhost:80:80", "[::1"])
 def test_host_tricks_refused(abused, host):
     r = httpx.get(abused + "/healthz", headers={"Host": host})

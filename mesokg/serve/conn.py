@@ -6,8 +6,10 @@
   connection opened or the previous response ended (trickling bytes does not extend it): then 408
   and the connection closes; idle keep-alive connections close after uvicorn's ``timeout_keep_alive``;
 - caps open connections per client address (``per_client``) and in total (``total``): a new
-  connection over a cap first evicts the connection that has waited longest for its headers (a slow
-  or idle one); if every connection is busy with a request, the new one gets 503 and is closed;
+  connection over a cap first evicts, oldest first, a connection that sent part of a request and
+  stalled, then a silent new one, then an idle keep-alive one -- never one whose complete request
+  headers are already waiting to be read (under a burst the loop accepts before it reads, so those
+  look idle); if no connection can go, the new one gets 503 and is closed;
 - answers 414 for a request line (URL) beyond the limit and 431 for headers beyond it, and a
   one-line 400 for any other malformed request, instead of resetting the connection.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import json
+import socket
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -76,6 +79,7 @@ def protocol_class(
             self._awaiting_since = self.loop.time()
             self._header_timer = None
             self._served = 0
+            self._tail = b""  # last bytes read of a request whose headers are not complete yet
             if not self._make_room():
                 registry.refused += 1
                 transport.write(_response(503, b"Service Unavailable", "too many open connections; try again shortly"))
@@ -93,9 +97,13 @@ def protocol_class(
             for pool, cap in ((mine, per_client), (registry.total, total)):
                 if len(pool) < cap:
                     continue
-                # first those that never completed a request (slow or silent), then idle keep-alive ones
-                victim = next((p for p in pool if p._awaiting_headers() and not p._served), None)
-                victim = victim or next((p for p in pool if p._awaiting_headers()), None)
+                victim, rank = None, 3
+                for p in pool:  # oldest first; stop at the first stalled one
+                    r = p._eviction_rank() if p._awaiting_headers() else 3
+                    if r < rank:
+                        victim, rank = p, r
+                        if r == 0:
+                            break
                 if victim is None:
                     return False
                 victim._evict()
@@ -103,6 +111,24 @@ def protocol_class(
 
         def _awaiting_headers(self) -> bool:
             return self.cycle is None or self.cycle.response_complete
+
+        def _eviction_rank(self) -> int:
+            """0 stalled part-way, 1 silent and new, 2 idle keep-alive, 3 a request is waiting: keep it."""
+            pending = self._peek()
+            if b"\r\n\r\n" in self._tail + pending:
+                return 3
+            if self._served:
+                return 2
+            return 0 if (self._tail or pending) else 1
+
+        def _peek(self) -> bytes:
+            """Bytes the kernel holds for this connection that the loop has not read yet."""
+            try:
+                fd = self.transport.get_extra_info("socket").fileno()
+                with socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM) as s:
+                    return s.recv(65536, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+            except (OSError, AttributeError):
+                return b""
 
         def _evict(self) -> None:
             registry.evicted += 1
@@ -146,6 +172,7 @@ def protocol_class(
                     raise
                 if isinstance(event, h11.Request):
                     self._cancel_header_timer()
+                    self._tail = b""
                 return event
 
             self.conn.next_event = next_event
@@ -164,6 +191,10 @@ def protocol_class(
             if not self.transport.is_closing():
                 self.transport.write(resp)
                 self.transport.close()
+
+        def data_received(self, data: bytes) -> None:
+            self._tail = (self._tail + data)[-3:]
+            super().data_received(data)
 
         def on_response_complete(self) -> None:
             self._served += 1
