@@ -76,7 +76,7 @@ mkd:claim-scale-new-paper-1 a mk:Claim ;
     rdfs:label "a made-up claim of the scale benchmark paper"@en ;
     mk:summary "A made-up case series reports the procedure was used for the condition."@en ;
     mk:subject <SUBJECT> ; mk:predicate <PREDICATE> ; mk:object <OBJECT> ;
-    mk:polarity mk:Supports ; mk:evidenceLevel mk:CEBM_4 ;
+    mk:polarity mk:Supports ; mk:evidenceLevel mk:CEBM_4 ; mk:statedDesign mk:CaseSeries ;
     mk:source mkd:scale-new-paper ; mk:curatedFrom <SEED> .
 <SUBJECT> <PREDICATE> <OBJECT> .
 """

@@ -21,8 +21,8 @@ HermiT on everything instead.
 
 from __future__ import annotations
 
-import re
 import time
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -59,6 +59,19 @@ _PREFIX = f"PREFIX rdf: <{RDF}> PREFIX rdfs: <{RDFS}> PREFIX owl: <{OWL}>\n"
 
 class Unsupported(Exception):
     """The ontology uses something the query-based materialisation does not cover."""
+
+
+class Rule(NamedTuple):
+    """A class and what makes ?x a member, as one query and as parts checked node by node.
+
+    ``parts``: ``("type", C)`` (?x is a C), ``("value", steps, v)`` (?x reaches v in one step),
+    ``("some", steps, C)`` (?x reaches a C in one step; C None: anything, a literal included);
+    ``steps`` are (property, inverse) pairs; ``transitive``: a step is a transitive property."""
+
+    cls: ox.NamedNode
+    query: str
+    parts: tuple
+    transitive: bool = False
 
 
 class View:
@@ -117,30 +130,35 @@ def _objects(store, s, p: str) -> list:
     return [q.object for q in store.quads_for_pattern(s, ox.NamedNode(p), None)]
 
 
-def _property_path(store: ox.Store, prop: ox.NamedNode, closure: bool = True) -> str:
-    """SPARQL path for everything that asserts ``prop``: sub-properties, inverses, symmetry (and
-    chains of it for a transitive property, unless ``closure`` is False)."""
-    alts = {f"<{prop.value}>"}
+def _steps(store: ox.Store, prop: ox.NamedNode) -> tuple[tuple, bool]:
+    """Everything that asserts ``prop`` in one step, as (property, inverse) pairs: sub-properties,
+    inverses, symmetry; and whether ``prop`` is transitive."""
+    steps = {(prop, False)}
     for r in store.query(_PREFIX + f"SELECT ?q WHERE {{ ?q rdfs:subPropertyOf+ <{prop.value}> }}"):
-        alts.add(f"<{r[0].value}>")
+        steps.add((r[0], False))
     for q in _objects(store, prop, OWL + "inverseOf") + [
         x.subject for x in store.quads_for_pattern(None, ox.NamedNode(OWL + "inverseOf"), prop)
     ]:
-        alts.add(f"^<{q.value}>")
+        steps.add((q, True))
     if ox.Quad(prop, RDF_TYPE, ox.NamedNode(OWL + "SymmetricProperty")) in store:
-        alts.add(f"^<{prop.value}>")
-    path = "(" + "|".join(sorted(alts)) + ")"
-    if closure and ox.Quad(prop, RDF_TYPE, ox.NamedNode(OWL + "TransitiveProperty")) in store:
-        path += "+"
-    return path
+        steps.add((prop, True))
+    transitive = ox.Quad(prop, RDF_TYPE, ox.NamedNode(OWL + "TransitiveProperty")) in store
+    return tuple(sorted(steps, key=lambda s: (s[0].value, s[1]))), transitive
+
+
+def _path(steps: tuple, closure: bool) -> str:
+    """SPARQL path for ``steps`` (and chains of them when ``closure``)."""
+    alts = sorted(("^" if inverse else "") + f"<{p.value}>" for p, inverse in steps)
+    return "(" + "|".join(alts) + ")" + ("+" if closure else "")
 
 
 def _member(var: str, cls: ox.NamedNode) -> str:
     return f"{var} rdf:type/rdfs:subClassOf* <{cls.value}> ."
 
 
-def compile_rules(store: ox.Store) -> list[tuple[ox.NamedNode, str]]:
-    """(defined class, query selecting ?x that belong to it and are not yet typed so)."""
+def compile_rules(store: ox.Store) -> list[Rule]:
+    """For every defined class, domain and range: the rule (its query selects ?x that belong to
+    the class and are not yet typed so)."""
     rules = []
     eq = ox.NamedNode(OWL + "equivalentClass")
     for q in list(store.quads_for_pattern(None, eq, None)):
@@ -152,42 +170,45 @@ def compile_rules(store: ox.Store) -> list[tuple[ox.NamedNode, str]]:
             parts = _objects(store, e, OWL + "intersectionOf")
             if not parts:
                 raise Unsupported(f"{d.value}: only intersections and enumerations are materialised by queries")
-            body, n = [], 0
+            body, n, need, closed = [], 0, [], False
             for part in _list(store, parts[0]):
                 if isinstance(part, ox.NamedNode):
                     body.append(_member("?x", part))
+                    need.append(("type", part))
                     continue
                 on = _objects(store, part, OWL + "onProperty")
                 hv = _objects(store, part, OWL + "hasValue")
                 svf = _objects(store, part, OWL + "someValuesFrom")
                 if len(on) != 1 or not isinstance(on[0], ox.NamedNode) or (len(hv) + len(svf)) != 1:
                     raise Unsupported(f"{d.value}: a restriction other than hasValue / someValuesFrom")
-                path = _property_path(store, on[0])
+                steps, transitive = _steps(store, on[0])
+                closed |= transitive
+                path = _path(steps, transitive)
                 if hv:
                     body.append(f"?x {path} {hv[0]} .")
+                    need.append(("value", steps, hv[0]))
                 else:
                     if not isinstance(svf[0], ox.NamedNode):
                         raise Unsupported(f"{d.value}: someValuesFrom an anonymous class")
                     n += 1
                     body.append(f"?x {path} ?y{n} . " + _member(f"?y{n}", svf[0]))
+                    need.append(("some", steps, svf[0]))
             text = "\n".join(body)
-            rules.append(
-                (d, _PREFIX + f"SELECT DISTINCT ?x WHERE {{ {text} FILTER NOT EXISTS {{ {_member('?x', d)} }} }}")
-            )
-    for pred, pattern in (
-        (RDFS + "domain", "?x {path} ?any ."),
-        (RDFS + "range", "?any {path} ?x . FILTER (!isLiteral(?x))"),
+            query = _PREFIX + f"SELECT DISTINCT ?x WHERE {{ {text} FILTER NOT EXISTS {{ {_member('?x', d)} }} }}"
+            rules.append(Rule(d, query, tuple(need), closed))
+    for pred, pattern, inverse in (
+        (RDFS + "domain", "?x {path} ?any .", False),
+        (RDFS + "range", "?any {path} ?x . FILTER (!isLiteral(?x))", True),
     ):
         for q in list(store.quads_for_pattern(None, ox.NamedNode(pred), None)):
             if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
-                body = pattern.format(path=_property_path(store, q.subject, closure=False))
-                rules.append(
-                    (
-                        q.object,
-                        _PREFIX
-                        + f"SELECT DISTINCT ?x WHERE {{ {body} FILTER NOT EXISTS {{ {_member('?x', q.object)} }} }}",
-                    )
+                steps, _ = _steps(store, q.subject)
+                body = pattern.format(path=_path(steps, closure=False))
+                query = (
+                    _PREFIX + f"SELECT DISTINCT ?x WHERE {{ {body} FILTER NOT EXISTS {{ {_member('?x', q.object)} }} }}"
                 )
+                steps = tuple((p, inv != inverse) for p, inv in steps)  # a range is read from the value's side
+                rules.append(Rule(q.object, query, (("some", steps, None),)))
     for kind in ("unionOf", "complementOf"):
         for q in store.quads_for_pattern(None, eq, None):
             if _objects(store, q.object, OWL + kind):
@@ -222,7 +243,7 @@ def materialise(everything: list, tbox_inferred: list) -> tuple[list[ox.Triple],
     store = View(mem)
     asserted = {(t.subject, t.predicate, t.object) for t in everything}
     rules = compile_rules(store)
-    new_types = _fixpoint(store, rules, lambda q: mem.extend(q), None)
+    new_types = _fixpoint(store, rules, lambda q: mem.extend(q))
     out = _most_specific(store, new_types)
     for p in transitive_properties(store):
         q = f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{p.value}>+ ?o FILTER (?s != ?o) }}"
@@ -232,46 +253,19 @@ def materialise(everything: list, tbox_inferred: list) -> tuple[list[ox.Triple],
     return out, _contradictions(store, None)
 
 
-def _fixpoint(store, rules, add, seeds: set | None) -> dict:
-    """Run the rules until nothing is new; with ``seeds``, only for nodes next to what changed."""
+def _fixpoint(store, rules, add) -> dict:
+    """Run the rules over everything until nothing is new (the incremental path is
+    :mod:`mesokg.knowledge.increment`)."""
     new_types: dict = {}
-    frontier = seeds
-    preds = None
-    if seeds is not None:  # the properties the class definitions read
-        iris = {i for _, q in rules for i in re.findall(r"<([^<>\s]+)>", q)}
-        preds = [ox.NamedNode(i) for i in sorted(iris - {RDF_TYPE.value, SUBCLASS.value})]
     while True:
-        added = []
-        values = ""
-        if frontier is not None:
-            near = _neighbours(store, frontier, preds) | frontier
-            near = {n for n in near if isinstance(n, ox.NamedNode)}  # VALUES cannot hold blank nodes
-            if not near:
-                break
-            values = "VALUES ?x { " + " ".join(str(n) for n in near) + " } "
-        for cls, query in rules:
-            for r in store.query(query.replace("WHERE { ", "WHERE { " + values, 1)):
-                added.append(ox.Quad(r[0], RDF_TYPE, cls))
-        added = list(dict.fromkeys(added))
+        added = list(
+            dict.fromkeys(ox.Quad(r[0], RDF_TYPE, rule.cls) for rule in rules for r in store.query(rule.query))
+        )
         if not added:
-            break
+            return new_types
         add(added)
         for q in added:
             new_types.setdefault(q.subject, set()).add(q.object)
-        frontier = {q.subject for q in added} if seeds is not None else None
-    return new_types
-
-
-def _neighbours(store, nodes: set, preds: list) -> set:
-    """Nodes one step from ``nodes`` through the given properties, either way."""
-    out = set()
-    for n in nodes:
-        if isinstance(n, ox.Literal):
-            continue
-        for p in preds:
-            out |= {q.object for q in store.quads_for_pattern(n, p, None)}
-            out |= {q.subject for q in store.quads_for_pattern(None, p, n)}
-    return out
 
 
 def _most_specific(store, new_types: dict) -> list[ox.Triple]:
@@ -311,9 +305,6 @@ def _contradictions(store, nodes: set | None) -> list[str]:
     return problems
 
 
-INCREMENTAL_LIMIT = 2_000  # added statements (a paper is tens to hundreds): above, reason over everything
-
-
 def touches_schema(triples, ontology: View) -> bool:
     """Whether added triples change the ontology (then everything is reasoned again)."""
     for t in triples:
@@ -324,49 +315,6 @@ def touches_schema(triples, ontology: View) -> bool:
         if next(ontology.quads_for_pattern(t.subject, None, None), None) is not None:
             return True  # a statement about a term of the ontology
     return False
-
-
-def reason_incrementally(store: ox.Store, graphs: list, inferred_graph, added: list, inconsistent) -> list[ox.Triple]:
-    """What ``added`` (already in one of ``graphs``) adds to the inferences in ``inferred_graph``.
-
-    Each defined class's query runs only for the nodes next to the change (their memberships are
-    the only ones it can alter: every restriction in the ontology is one step from the member),
-    again for the nodes typed in the previous round, until nothing is new. Raises
-    :class:`Unsupported` when that is not sound (a change to the ontology, a transitive property
-    inside a class definition)."""
-    view = View(store, [*graphs, inferred_graph])
-    if len(added) > INCREMENTAL_LIMIT:
-        raise Unsupported("a large load: reasoning over everything is cheaper")
-    if touches_schema(added, View(store, graphs[:1])):
-        raise Unsupported("the added statements change the ontology")
-    rules = compile_rules(view)
-    if any(")+" in q for _, q in rules):
-        raise Unsupported("a class definition goes through a transitive property")
-    scratch: list = []
-
-    def add(quads):
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, inferred_graph) for q in quads)
-        scratch.extend(quads)
-
-    try:
-        seeds = {t.subject for t in added} | {t.object for t in added if not isinstance(t.object, ox.Literal)}
-        new_types = _fixpoint(view, rules, add, seeds)
-        problems = _contradictions(view, seeds | set(new_types))
-        out = _most_specific(view, new_types)
-        asserted = View(store, graphs)
-        for p in transitive_properties(view):
-            if any(t.predicate == p for t in added):
-                q = f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{p.value}>+ ?o FILTER (?s != ?o) }}"
-                for r in View(store, graphs).query(q):
-                    quad = ox.Quad(r["s"], p, r["o"])
-                    if quad not in asserted and quad not in View(store, [inferred_graph]):
-                        out.append(ox.Triple(r["s"], p, r["o"]))
-    finally:
-        for q in scratch:  # the caller writes the result, in the same transaction as the data
-            store.remove(ox.Quad(q.subject, q.predicate, q.object, inferred_graph))
-    if problems:
-        raise inconsistent("the graph is inconsistent: " + "; ".join(problems[:10]))
-    return out
 
 
 def _superclasses(store: ox.Store) -> dict:

@@ -3,7 +3,7 @@
 The new statements are staged in their own graph of the store and checked with everything it
 holds: SHACL only for what they can affect (:func:`mesokg.knowledge.validate.validate_store`
 with ``changed``), the curation checks, and reasoning for the nodes next to them
-(:func:`mesokg.knowledge.rules.reason_incrementally`; everything again when they change the
+(:func:`mesokg.knowledge.increment.reason_incrementally`; everything again when they change the
 ontology). Only when the result is consistent and conforms are the new curated statements, and
 the inferences they add, written — in one transaction. Otherwise the store keeps exactly what it
 held (the staging graph is removed either way).
@@ -33,6 +33,7 @@ def load_into_store(files, store_path: str | Path) -> Added:
     from mesokg.curation.load import is_table, table_quads
     from mesokg.knowledge import rules
     from mesokg.knowledge.checks import run_checks_on_graphs
+    from mesokg.knowledge.increment import reason_incrementally
     from mesokg.knowledge.reason import InconsistentOntology, reason
     from mesokg.knowledge.validate import validate_store
     from mesokg.store import open_store
@@ -76,7 +77,7 @@ def load_into_store(files, store_path: str | Path) -> Added:
         try:
             if schema:
                 raise rules.Unsupported("the ontology changes")
-            inferred = rules.reason_incrementally(raw, graphs, GRAPH_INFERRED, triples, InconsistentOntology)
+            inferred = reason_incrementally(raw, graphs, GRAPH_INFERRED, triples, InconsistentOntology)
         except rules.Unsupported:  # reason over everything again
             candidate = [q for g in graphs for q in raw.quads_for_pattern(None, None, None, g)]
             inferred = reason(candidate).inferred
