@@ -40,8 +40,8 @@ def run_checks_on_graphs(store, graphs: list, added=None) -> list[CheckFailure]:
     ``added`` (triples just added), only for the answers those triples can create."""
     from mesokg.knowledge.fastshacl.delta import delta
 
-    def run(text):
-        res = store.query(text, default_graph=graphs)
+    def run(text, substitutions=None):
+        res = store.query(text, default_graph=graphs, substitutions=substitutions)
         names = [v.value for v in res.variables]
         return [{n: r[n] for n in names if r[n] is not None} for r in res]
 

@@ -6,6 +6,13 @@ So the query runs once per such pattern, with that pattern's variables bound (``
 the added triples it matches: every new solution is among the answers. Patterns this cannot
 bind (sequence or repeated paths, blank nodes among the added triples) make :func:`delta`
 return None, and the caller runs the query in full.
+
+How a bound query runs (:func:`solutions`): Oxigraph joins a ``VALUES`` block with the rest of the
+query after evaluating the rest, so a ``VALUES`` binding costs a run over everything (an
+``OPTIONAL`` anti-join reads its whole right side, a sub-select aggregates every group). For a
+few rows each row runs on its own with its values *substituted* (evaluation starts from them),
+and the anti-joins written ``OPTIONAL {…} FILTER(!BOUND(?c))`` for full runs become the equivalent
+``FILTER NOT EXISTS {…}``, evaluated per bound row: the work follows the change, not the store.
 """
 
 from __future__ import annotations
@@ -16,6 +23,92 @@ from functools import cache
 import pyoxigraph as ox
 
 _LEX = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*')
+
+
+SUBSTITUTE_LIMIT = 64  # bound rows: up to this many run one by one with their values substituted
+
+_ANTI_JOIN = re.compile(r"OPTIONAL\s*\{([^{}]*)\}\s*FILTER\s*\(\s*!\s*BOUND\s*\(\s*\?(\w+)\s*\)\s*\)", re.I)
+
+
+@cache
+def anti_joins(query: str) -> str:
+    """``OPTIONAL { B } FILTER(!BOUND(?c))`` as ``FILTER NOT EXISTS { B }`` where B binds ?c and ?c
+    occurs in no other place (the same solutions; Oxigraph evaluates the second per row, the
+    first by reading all of B)."""
+    code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
+    sites = list(_ANTI_JOIN.finditer(code))
+
+    def count(var: str, text: str) -> int:
+        return len(re.findall(rf"[?$]{var}\b", text))
+
+    ok = {
+        m.group(2)
+        for m in sites
+        if count(m.group(2), code) == sum(count(x.group(2), x.group(1)) + 1 for x in sites if x.group(2) == m.group(2))
+    }
+    out, last = [], 0
+    for m in sites:
+        if m.group(2) in ok and count(m.group(2), m.group(1)):
+            out.append(query[last : m.start()] + "FILTER NOT EXISTS {" + query[m.start(1) : m.end(1)] + "}")
+            last = m.end()
+    return "".join(out) + query[last:]
+
+
+@cache
+def projected(query: str) -> frozenset | None:
+    """The variables the query's outermost SELECT returns (None for ``SELECT *``)."""
+    code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
+    m = re.search(r"(?is)\bSELECT\b(.*?)(?:\bWHERE\b|\{)", code)
+    if not m:
+        return frozenset()
+    head, top, depth = m.group(1), [], 0
+    for ch in head:  # what is inside (expression AS ?v) is not returned, ?v is
+        depth += (ch == "(") - (ch == ")")
+        top.append(ch if depth == 0 and ch != ")" else " ")
+    top = "".join(top)
+    if re.search(r"(?<![\w?$])\*", top):
+        return None
+    return frozenset(re.findall(r"[?$](\w+)", top) + re.findall(r"(?i)\bAS\s+[?$](\w+)", head))
+
+
+@cache
+def _widened(query: str, extra: tuple) -> str | None:
+    """``query`` returning ``extra`` variables too, when that changes nothing else: one SELECT,
+    no grouping or aggregates; None otherwise."""
+    code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
+    if len(re.findall(r"(?i)\bSELECT\b", code)) != 1 or re.search(
+        r"(?i)\bGROUP\s+BY\b|\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", code
+    ):
+        return None
+    m = re.search(r"(?i)\bSELECT\s+((DISTINCT|REDUCED)\s+)?", code)
+    return query[: m.end()] + " ".join("?" + n for n in extra) + " " + query[m.end() :]
+
+
+def solutions(query: str, names: list[str], rows: list[tuple], run) -> list:
+    """Solutions of ``query`` with ``names`` bound to each of ``rows``: ``run(text, substitutions)``
+    runs a query and returns solutions as dicts. Few rows run one by one with their values
+    substituted (names the query does not return are added to what it returns when that changes
+    nothing else, and left out of the solutions again)."""
+    if len(rows) > SUBSTITUTE_LIMIT:
+        return list(run(bind(query, names, rows), None))
+    proj = projected(query)
+    extra = tuple(n for n in names if proj is not None and n not in proj)
+    text = anti_joins(query)
+    if extra and (wide := _widened(text, extra)) is not None:
+        text, proj = wide, None
+    subst = [i for i, n in enumerate(names) if proj is None or n in proj]
+    if not subst:
+        return list(run(bind(query, names, rows), None))
+    rest = [i for i in range(len(names)) if i not in subst]
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(tuple(row[i] for i in subst), []).append(tuple(row[i] for i in rest))
+    out = []
+    for key, others in groups.items():
+        bound = bind(text, [names[i] for i in rest], others) if rest else text
+        for sol in run(bound, {ox.Variable(names[i]): v for i, v in zip(subst, key, strict=True)}):
+            out.append({k: v for k, v in sol.items() if k not in extra})
+    return out
 
 
 @cache
@@ -30,9 +123,15 @@ def positive_patterns(text: str):
         return None
     out = []
 
-    def walk(node, negative: bool, optional: bool) -> None:
+    def walk(node, negative: bool, optional: bool, inverted: bool = False) -> None:
+        """``inverted``: under an odd number of ``!``, where EXISTS can only remove solutions."""
         if isinstance(node, CompValue):
-            if node.name == "Builtin_NOTEXISTS":
+            if node.name == "UnaryNot":
+                walk(node.get("expr"), negative, optional, not inverted)
+                return
+            if node.name == "Builtin_NOTEXISTS" and not inverted:
+                negative = True
+            if node.name == "Builtin_EXISTS" and inverted:
                 negative = True
             if node.name == "Minus":
                 walk(node.get("p1"), negative, optional)
@@ -44,11 +143,14 @@ def positive_patterns(text: str):
                 return
             if node.name == "BGP" and not negative:
                 out.extend((t, optional) for t in node.get("triples") or [])
+            if node.name == "TriplesBlock" and not negative:  # inside FILTER EXISTS, left as parsed
+                for flat in node.get("triples") or []:
+                    out.extend(((flat[i], flat[i + 1], flat[i + 2]), optional) for i in range(0, len(flat) - 2, 3))
             for v in node.values():
-                walk(v, negative, optional)
+                walk(v, negative, optional, inverted)
         elif isinstance(node, list | tuple):
             for x in node:
-                walk(x, negative, optional)
+                walk(x, negative, optional, inverted)
 
     walk(q.algebra, False, False)
     return tuple(out)
@@ -112,11 +214,11 @@ def bind(query: str, names: list[str], rows: list[tuple]) -> str:
 
 
 def delta(query: str, added: list[ox.Triple], run) -> list | None:
-    """Solutions of ``query`` that can be new after ``added``: ``run(text)`` runs a query and
-    returns its solutions as dicts; None when the query must be run in full."""
+    """Solutions of ``query`` that can be new after ``added``: ``run(text, substitutions)`` runs a
+    query and returns its solutions as dicts; None when the query must be run in full."""
     if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in added):
         return None
-    patterns = positive_patterns(query)
+    patterns = positive_patterns(anti_joins(query))  # an anti-join's patterns are negated
     if patterns is None:
         return None
     assigned = set(re.findall(r"(?i)\bAS\s+[?$](\w+)", query))  # BIND targets cannot be pre-bound
@@ -158,7 +260,7 @@ def delta(query: str, added: list[ox.Triple], run) -> list | None:
         rows = {r for r in rows}
         if not rows:
             continue
-        for sol in run(bind(query, names, sorted(rows, key=str))):
+        for sol in solutions(query, names, sorted(rows, key=str), run):
             key = tuple(sorted((k, str(v)) for k, v in sol.items()))
             if key not in seen:
                 seen.add(key)
@@ -174,3 +276,89 @@ def _matches(t, steps, ts, tp, to) -> bool:
         if all(kind != "const" or val == term for (kind, val), term in ((ts, subj), (tp, t.predicate), (to, obj))):
             return True
     return False
+
+
+def reach_this(query: str, added: list[ox.Triple], quads, limit: int = 1000) -> set | None:
+    """Every ``?this`` a new solution of ``query`` can have, or more (never fewer): from each added
+    triple that matches a pattern, the values of the pattern's variables are followed through the
+    query's other one-step patterns with index lookups (``quads(s, p, o)``), each variable's
+    candidates narrowed to what every pattern allows. Cheaper than the bound query when Oxigraph
+    would plan it from the wrong end. None when ``?this`` cannot be reached so (the caller then
+    uses :func:`delta`): a ``UNION``, a path of more than one step, optional patterns only."""
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in added):
+        return None
+    code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
+    patterns = positive_patterns(anti_joins(query))
+    if patterns is None or re.search(r"(?i)\bUNION\b", code):
+        return None
+    pats = []
+    for (s, p, o), optional in patterns:
+        steps = _steps(p)
+        if steps is None or any(x is None for x, _ in steps):
+            return None
+        pats.append((_term(s), steps, _term(o), optional))
+    out: set = set()
+    for ts, steps, to, _opt in pats:
+        for t in added:
+            for pred, inverse in steps:
+                if t.predicate.value != pred:
+                    continue
+                subj, obj = (t.object, t.subject) if inverse else (t.subject, t.object)
+                dom: dict = {}
+                ok = True
+                for (kind, val), term in ((ts, subj), (to, obj)):
+                    if kind == "const" and val != term:
+                        ok = False
+                    elif kind == "var":
+                        if val in dom and term not in dom[val]:
+                            ok = False
+                        dom[val] = {term}
+                if not ok:
+                    continue
+                got = _narrow(pats, dom, quads, limit)
+                if got is None:
+                    return None
+                out |= got
+    return out if len(out) <= limit else None
+
+
+def _narrow(pats: list, dom: dict, quads, limit: int) -> set | None:
+    """Follow the required patterns from the known variables until ``this`` is known and stable."""
+    for _ in range(2 * len(pats)):
+        changed = False
+        for ts, steps, to, optional in pats:
+            if optional:
+                continue
+            for (ka, a), (kb, b), forward in ((ts, to, True), (to, ts, False)):
+                if kb != "var" or ka not in ("var", "const"):
+                    continue
+                src = {a} if ka == "const" else dom.get(a)
+                if src is None or len(src) > limit:
+                    continue
+                new = _follow(src, steps, forward, quads, limit)
+                if new is None:  # a hub (a class, a shared value): not followed from this side
+                    continue
+                new = new if b not in dom else new & dom[b]
+                if b not in dom or new != dom[b]:
+                    dom[b] = new
+                    changed = True
+        if not changed:
+            break
+    return dom.get("this")
+
+
+def _follow(src: set, steps, forward: bool, quads, limit: int) -> set | None:
+    """The nodes one step from ``src``; None as soon as there are more than ``limit``."""
+    new: set = set()
+    for node in src:
+        for pred, inverse in steps:
+            pn = ox.NamedNode(pred)
+            if forward != inverse:  # node is the subject of the stored triple
+                found = () if isinstance(node, ox.Literal) else (q.object for q in quads(node, pn, None))
+            else:
+                found = (q.subject for q in quads(None, pn, node))
+            for x in found:
+                new.add(x)
+                if len(new) > limit:
+                    return None
+    return new

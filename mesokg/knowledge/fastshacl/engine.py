@@ -10,7 +10,7 @@ import rdflib
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SH
 
-from mesokg.knowledge.fastshacl.delta import bind_this
+from mesokg.knowledge.fastshacl.delta import solutions
 from mesokg.knowledge.fastshacl.shapes import (
     RDF_TYPE,
     SUBCLASS,
@@ -53,10 +53,10 @@ class Data:
     def has(self, s, p, o) -> bool:
         return next(iter(self._quads(s, p, o)), None) is not None
 
-    def query(self, text: str):
+    def query(self, text: str, substitutions: dict | None = None):
         if self.graphs is None:
-            return self.store.query(text)
-        return self.store.query(text, default_graph=self.graphs)
+            return self.store.query(text, substitutions=substitutions)
+        return self.store.query(text, default_graph=self.graphs, substitutions=substitutions)
 
     def ancestors(self, cls) -> set:
         a = self._ancestors.get(cls)
@@ -274,13 +274,13 @@ class Validator:
 
         Core constraints: nodes whose paths reach a changed triple. SPARQL targets and
         constraints: solutions that use an added triple (:mod:`.delta`), members of the target."""
-        from mesokg.knowledge.fastshacl.delta import delta
+        from mesokg.knowledge.fastshacl.delta import delta, reach_this
 
         cand = self.candidates(data, shape, changed)
         sparql_targets = [v for k, v in shape.targets if k == SH.target]
 
-        def run(text):
-            res = data.query(text)
+        def run(text, substitutions=None):
+            res = data.query(text, substitutions)
             names = [v.value for v in res.variables]
             return [{n: r[n] for n in names if r[n] is not None} for r in res]
 
@@ -290,12 +290,15 @@ class Validator:
             out = {n for n in nodes if self.is_focus(data, shape, n)}
             rest = sorted(nodes - out, key=str)
             for q in sparql_targets:
-                for i in range(0, len(rest), 5000):
-                    out |= {r["this"] for r in data.query(bind_this(q, rest[i : i + 5000])) if r["this"] is not None}
+                out |= {r["this"] for r in solutions(q, ["this"], [(n,) for n in rest], run) if "this" in r}
             return out
 
         new = set()
         for q in sparql_targets:
+            reached = reach_this(q, changed, data._quads)
+            if reached is not None:  # more nodes than the new targets, perhaps: members() keeps those
+                cand = cand | reached
+                continue
             got = delta(q, changed, run)
             if got is None:
                 raise Unsupported("a SPARQL target this cannot follow")
@@ -303,6 +306,10 @@ class Validator:
         focus = new | members(cand)
         touched = set()
         for q, _ in shape.sparql:
+            reached = reach_this(q, changed, data._quads)
+            if reached is not None:  # every focus node a new solution can have (and perhaps more)
+                touched |= reached
+                continue
             got = delta(q, changed, run)
             if got is None:
                 raise Unsupported("a SPARQL constraint this cannot follow")
@@ -347,13 +354,16 @@ class Validator:
 
     def _run_sparql(self, data: Data, shape: Shape, query: str, cmsgs: list, focus: set, out: list) -> None:
         nodes = sorted(focus, key=str)
+
+        def run(text, substitutions=None):
+            res = data.query(text, substitutions)
+            names = [v.value for v in res.variables]
+            return [{n: r[n] for n in names if r[n] is not None} for r in res]
+
         for i in range(0, len(nodes), 5000):
             chunk = nodes[i : i + 5000]
             seen = set()
-            res = data.query(bind_this(query, chunk))
-            variables = res.variables
-            for r in res:
-                row = {v.value: r[v] for v in variables if r[v] is not None}
+            for row in solutions(query, ["this"], [(n,) for n in chunk], run):
                 t = row.pop("this", None)
                 p = row.pop("path", None)
                 v = row.pop("value", None)
