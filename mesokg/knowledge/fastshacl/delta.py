@@ -278,6 +278,17 @@ def _matches(t, steps, ts, tp, to) -> bool:
     return False
 
 
+def new_this(query: str, added: list[ox.Triple], rows, quads) -> tuple[set, bool] | None:
+    """The ``?this`` of the solutions ``added`` can create, as (nodes, exact): by
+    :func:`reach_this` (perhaps more nodes), else by :func:`delta` (exact); None when neither
+    can follow the query."""
+    reached = reach_this(query, added, quads)
+    if reached is not None:
+        return reached, False
+    got = delta(query, added, rows)
+    return None if got is None else ({r["this"] for r in got if "this" in r}, True)
+
+
 def reach_this(query: str, added: list[ox.Triple], quads, limit: int = 1000) -> set | None:
     """Every ``?this`` a new solution of ``query`` can have, or more (never fewer): from each added
     triple that matches a pattern, the values of the pattern's variables are followed through the

@@ -58,6 +58,12 @@ class Data:
             return self.store.query(text, substitutions=substitutions)
         return self.store.query(text, default_graph=self.graphs, substitutions=substitutions)
 
+    def rows(self, text: str, substitutions: dict | None = None) -> list[dict]:
+        """Solutions as dicts of the bound variables (what :mod:`.delta` runs queries with)."""
+        res = self.query(text, substitutions)
+        names = [v.value for v in res.variables]
+        return [{n: r[n] for n in names if r[n] is not None} for r in res]
+
     def ancestors(self, cls) -> set:
         a = self._ancestors.get(cls)
         if a is None:
@@ -274,15 +280,10 @@ class Validator:
 
         Core constraints: nodes whose paths reach a changed triple. SPARQL targets and
         constraints: solutions that use an added triple (:mod:`.delta`), members of the target."""
-        from mesokg.knowledge.fastshacl.delta import delta, reach_this
+        from mesokg.knowledge.fastshacl.delta import new_this
 
         cand = self.candidates(data, shape, changed)
         sparql_targets = [v for k, v in shape.targets if k == SH.target]
-
-        def run(text, substitutions=None):
-            res = data.query(text, substitutions)
-            names = [v.value for v in res.variables]
-            return [{n: r[n] for n in names if r[n] is not None} for r in res]
 
         def members(nodes: set) -> set:
             """The nodes among ``nodes`` that are focus nodes of the shape."""
@@ -290,30 +291,22 @@ class Validator:
             out = {n for n in nodes if self.is_focus(data, shape, n)}
             rest = sorted(nodes - out, key=str)
             for q in sparql_targets:
-                out |= {r["this"] for r in solutions(q, ["this"], [(n,) for n in rest], run) if "this" in r}
+                out |= {r["this"] for r in solutions(q, ["this"], [(n,) for n in rest], data.rows) if "this" in r}
             return out
 
         new = set()
         for q in sparql_targets:
-            reached = reach_this(q, changed, data._quads)
-            if reached is not None:  # more nodes than the new targets, perhaps: members() keeps those
-                cand = cand | reached
-                continue
-            got = delta(q, changed, run)
+            got = new_this(q, changed, data.rows, data._quads)
             if got is None:
                 raise Unsupported("a SPARQL target this cannot follow")
-            new |= {r["this"] for r in got if "this" in r}
+            (new if got[1] else cand).update(got[0])  # not exact: members() keeps the focus nodes
         focus = new | members(cand)
         touched = set()
         for q, _ in shape.sparql:
-            reached = reach_this(q, changed, data._quads)
-            if reached is not None:  # every focus node a new solution can have (and perhaps more)
-                touched |= reached
-                continue
-            got = delta(q, changed, run)
+            got = new_this(q, changed, data.rows, data._quads)
             if got is None:
                 raise Unsupported("a SPARQL constraint this cannot follow")
-            touched |= {r["this"] for r in got if "this" in r}
+            touched |= got[0]
         return focus, focus | members(touched)
 
     def _run_core(self, data: Data, shape: Shape, focus: set, out: list) -> None:
@@ -355,15 +348,10 @@ class Validator:
     def _run_sparql(self, data: Data, shape: Shape, query: str, cmsgs: list, focus: set, out: list) -> None:
         nodes = sorted(focus, key=str)
 
-        def run(text, substitutions=None):
-            res = data.query(text, substitutions)
-            names = [v.value for v in res.variables]
-            return [{n: r[n] for n in names if r[n] is not None} for r in res]
-
         for i in range(0, len(nodes), 5000):
             chunk = nodes[i : i + 5000]
             seen = set()
-            for row in solutions(query, ["this"], [(n,) for n in chunk], run):
+            for row in solutions(query, ["this"], [(n,) for n in chunk], data.rows):
                 t = row.pop("this", None)
                 p = row.pop("path", None)
                 v = row.pop("value", None)
