@@ -156,6 +156,74 @@ def positive_patterns(text: str):
     return tuple(out)
 
 
+_COMPILED: dict | None = None  # text digest -> patterns, read once from the cache file
+
+
+def compiled(text: str) -> tuple | None:
+    """The query's positive patterns as (s, p, o, steps, optional), each term ``("var", name)``,
+    ``("const", term)`` or ``("any", None)``; None if rdflib cannot read the query. Kept in a
+    cache file keyed by the text's digest: parsing 43 texts with rdflib takes ~2 s a process."""
+    import hashlib
+    import json
+
+    from mesokg.knowledge.dataset import cache_dir
+
+    global _COMPILED
+    path = cache_dir() / "query-patterns-v1.json"
+    if _COMPILED is None:
+        try:
+            _COMPILED = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            _COMPILED = {}
+    key = hashlib.sha256(text.encode()).hexdigest()
+    if key not in _COMPILED:
+        patterns = positive_patterns(text)
+        _COMPILED[key] = (
+            None
+            if patterns is None
+            else [
+                [
+                    _enc(_term(s)),
+                    _enc(_term(p) if not hasattr(p, "args") else ("any", None)),
+                    _enc(_term(o)),
+                    _steps(p),
+                    opt,
+                ]
+                for (s, p, o), opt in patterns
+            ]
+        )
+        try:
+            from mesokg.rdfio import write_atomic
+
+            write_atomic(path, json.dumps(_COMPILED).encode())
+        except OSError:  # a read-only home only costs speed
+            pass
+    got = _COMPILED[key]
+    if got is None:
+        return None
+    return tuple(
+        (_dec(ts), _dec(tp), _dec(to), None if st is None else [tuple(x) for x in st], opt)
+        for ts, tp, to, st, opt in got
+    )
+
+
+def _enc(t):
+    kind, v = t
+    if kind != "const":
+        return [kind, v]
+    if isinstance(v, ox.NamedNode):
+        return ["iri", v.value]
+    return ["lit", v.value, v.datatype.value, v.language]
+
+
+def _dec(t):
+    if t[0] == "iri":
+        return ("const", ox.NamedNode(t[1]))
+    if t[0] == "lit":
+        return ("const", ox.Literal(t[1], language=t[3]) if t[3] else ox.Literal(t[1], datatype=ox.NamedNode(t[2])))
+    return (t[0], t[1])
+
+
 def _steps(p):
     """[(predicate IRI or None for any, inverse)] for a pattern's predicate; None if not one step."""
     from rdflib import URIRef, Variable
@@ -218,18 +286,16 @@ def delta(query: str, added: list[ox.Triple], run) -> list | None:
     query and returns its solutions as dicts; None when the query must be run in full."""
     if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in added):
         return None
-    patterns = positive_patterns(anti_joins(query))  # an anti-join's patterns are negated
+    patterns = compiled(anti_joins(query))  # an anti-join's patterns are negated
     if patterns is None:
         return None
     assigned = set(re.findall(r"(?i)\bAS\s+[?$](\w+)", query))  # BIND targets cannot be pre-bound
     # only variables every solution binds can be pre-bound: VALUES would give the others a value
-    required = {str(x) for (tr, opt) in patterns if not opt for x in tr if type(x).__name__ == "Variable"}
+    required = {x[1] for *terms, _, opt in patterns if not opt for x in terms if x[0] == "var"}
     out, seen = [], set()
-    for (s, p, o), optional in patterns:
-        steps = _steps(p)
+    for ts, tp, to, steps, optional in patterns:
         if steps is None:
             return None
-        ts, tp, to = _term(s), _term(p) if not hasattr(p, "args") else ("any", None), _term(o)
         names = [x[1] for x in (ts, tp, to) if x[0] == "var" and x[1] not in assigned]
         if optional:
             names = [n for n in names if n in required]
@@ -299,15 +365,14 @@ def reach_this(query: str, added: list[ox.Triple], quads, limit: int = 1000) -> 
     if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in added):
         return None
     code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
-    patterns = positive_patterns(anti_joins(query))
+    patterns = compiled(anti_joins(query))
     if patterns is None or re.search(r"(?i)\bUNION\b", code):
         return None
     pats = []
-    for (s, p, o), optional in patterns:
-        steps = _steps(p)
+    for ts, _tp, to, steps, optional in patterns:
         if steps is None or any(x is None for x, _ in steps):
             return None
-        pats.append((_term(s), steps, _term(o), optional))
+        pats.append((ts, steps, to, optional))
     out: set = set()
     for ts, steps, to, _opt in pats:
         for t in added:
