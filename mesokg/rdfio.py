@@ -61,12 +61,19 @@ def format_name(name: str) -> str:
 
 def parse_file(path: str | os.PathLike, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
     """Parse an RDF file into quads (in ``graph``); syntax errors become ``file:line:col: reason``."""
+    return list(iter_file(path, graph))
+
+
+def iter_file(path: str | os.PathLike, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+    """The quads of an RDF file as it is read (a large file is never held in memory); a syntax
+    error raises ``file:line:col: reason`` where it is met."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such file (check the path)")
     fmt = FORMATS[SUFFIX_FORMAT.get(p.suffix.lower(), "turtle")][0]
     try:
-        quads = list(ox.parse(path=str(p), format=fmt, base_iri=p.resolve().as_uri()))
+        for q in ox.parse(path=str(p), format=fmt, base_iri=p.resolve().as_uri()):
+            yield q if graph is None else ox.Quad(q.subject, q.predicate, q.object, graph)
     except SyntaxError as e:
         line = e.lineno or 0
         col = e.offset or 0
@@ -74,9 +81,6 @@ def parse_file(path: str | os.PathLike, graph: ox.NamedNode | None = None) -> li
         raise InputError(f"{p}:{line}:{col}: {msg}") from None
     except OSError as e:
         raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
-    if graph is None:
-        return quads
-    return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
 
 
 def serialize(quads, fmt: str) -> bytes:

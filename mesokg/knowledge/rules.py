@@ -96,21 +96,32 @@ class View:
         return next(self.quads_for_pattern(quad.subject, quad.predicate, quad.object), None) is not None
 
 
-def split(triples) -> tuple[list, list]:
-    """(ontology part for HermiT, everything) from quads or triples."""
-    tbox = []
-    for t in triples:
-        g = getattr(t, "graph_name", None)
-        p = t.predicate.value
-        in_onto = isinstance(g, ox.NamedNode) and g.value == GRAPH_ONTOLOGY
-        schema = (
-            p in _SCHEMA_PREDICATES
-            or isinstance(t.subject, ox.BlankNode)
-            or (p == RDF_TYPE.value and isinstance(t.object, ox.NamedNode) and t.object.value.startswith(_META))
-        )
-        if in_onto or schema:
-            tbox.append(ox.Triple(t.subject, t.predicate, t.object))
-    return tbox, [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
+def is_tbox(t) -> bool:
+    """Whether a quad or triple belongs to the ontology part HermiT reasons on."""
+    g = getattr(t, "graph_name", None)
+    if isinstance(g, ox.NamedNode) and g.value == GRAPH_ONTOLOGY:
+        return True
+    p = t.predicate.value
+    return (
+        p in _SCHEMA_PREDICATES
+        or isinstance(t.subject, ox.BlankNode)
+        or (p == RDF_TYPE.value and isinstance(t.object, ox.NamedNode) and t.object.value.startswith(_META))
+    )
+
+
+def collect(quads) -> tuple[ox.Store, list]:
+    """Everything in one in-memory store (default graph) and the ontology part, in one pass over
+    ``quads`` (an iterator: a large store is streamed, not held as Python objects)."""
+    mem, tbox = ox.Store(), []
+
+    def each():
+        for q in quads:
+            if is_tbox(q):
+                tbox.append(ox.Triple(q.subject, q.predicate, q.object))
+            yield ox.Quad(q.subject, q.predicate, q.object)
+
+    mem.bulk_extend(each())
+    return mem, tbox
 
 
 def _list(store: ox.Store, head) -> list:
@@ -235,20 +246,20 @@ def disjoint_pairs(store: ox.Store) -> list[tuple[ox.NamedNode, ox.NamedNode]]:
     return [(a, b) for a, b in pairs if isinstance(a, ox.NamedNode) and isinstance(b, ox.NamedNode)]
 
 
-def materialise(everything: list, tbox_inferred: list) -> tuple[list[ox.Triple], list[str]]:
-    """New types and transitive values for the data; and the contradictions found (one line each)."""
-    mem = ox.Store()
-    mem.extend(ox.Quad(t.subject, t.predicate, t.object) for t in everything)
-    mem.extend(ox.Quad(t.subject, t.predicate, t.object) for t in tbox_inferred)
+def materialise(mem: ox.Store, tbox_inferred: list) -> tuple[list[ox.Triple], list[str]]:
+    """New types and transitive values for the data in ``mem`` (its default graph, which gains
+    the inferences as it goes); and the contradictions found (one line each)."""
     store = View(mem)
-    asserted = {(t.subject, t.predicate, t.object) for t in everything}
+    transitive = transitive_properties(store)
+    asserted = {p: {(q.subject, q.object) for q in mem.quads_for_pattern(None, p, None)} for p in transitive}
+    mem.extend(ox.Quad(t.subject, t.predicate, t.object) for t in tbox_inferred)
     rules = compile_rules(store)
     new_types = _fixpoint(store, rules, lambda q: mem.extend(q))
     out = _most_specific(store, new_types)
-    for p in transitive_properties(store):
+    for p in transitive:
         q = f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{p.value}>+ ?o FILTER (?s != ?o) }}"
         for r in store.query(q):
-            if (r["s"], p, r["o"]) not in asserted and not isinstance(r["s"], ox.BlankNode):
+            if (r["s"], r["o"]) not in asserted[p] and not isinstance(r["s"], ox.BlankNode):
                 out.append(ox.Triple(r["s"], p, r["o"]))
     return out, _contradictions(store, None)
 
@@ -340,14 +351,18 @@ def reason_by_rules(triples, hermit, inconsistent: type[Exception]) -> tuple[lis
     ``hermit`` runs HermiT (it raises on an inconsistent ontology or an unsatisfiable class);
     a contradiction in the data raises ``inconsistent``. Raises :class:`Unsupported` when the
     ontology needs HermiT on everything."""
+    mem, tbox = collect(iter(triples))
+    return reason_collected(mem, tbox, hermit, inconsistent)
+
+
+def reason_collected(mem: ox.Store, tbox: list, hermit, inconsistent: type[Exception]) -> tuple[list[ox.Triple], float]:
+    """:func:`reason_by_rules` on what :func:`collect` gathered (``mem`` gains the inferences)."""
     t0 = time.perf_counter()
-    tbox, everything = split(triples)
     onto = hermit(tbox)
-    inferred, problems = materialise(everything, onto.inferred)
+    out = [t for t in onto.inferred if ox.Quad(t.subject, t.predicate, t.object) not in mem]
+    inferred, problems = materialise(mem, onto.inferred)
     if problems:
         raise inconsistent("the graph is inconsistent: " + "; ".join(problems[:10]))
-    seen = {(t.subject, t.predicate, t.object) for t in everything}
-    out = [t for t in onto.inferred if (t.subject, t.predicate, t.object) not in seen]
     have = {(t.subject, t.predicate, t.object) for t in out}
     out += [t for t in inferred if (t.subject, t.predicate, t.object) not in have]
     return out, time.perf_counter() - t0
