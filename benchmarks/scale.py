@@ -388,7 +388,11 @@ def measure(k: int, args, data: dict, work: Path) -> None:
             return
         if args.only and name not in args.only:
             return
-        r = fn()
+        runs = [fn() for _ in range(max(1, args.repeat))]
+        runs.sort(key=lambda x: x.get("seconds") or 0)
+        r = runs[len(runs) // 2]  # the median run (its memory too)
+        if len(runs) > 1:
+            r["repeats"] = len(runs)
         rec[name] = r
         save_results(data)
         sec = r.get("seconds")
@@ -666,6 +670,12 @@ def main() -> None:
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "mesokg-scale"), help="work folder")
     ap.add_argument("--force", action="store_true", help="measure again what is already recorded")
     ap.add_argument("--only", nargs="*", help="measure only these steps")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each step this many times and keep the median (steps that leave nothing behind: validate, reason, query_cli)",
+    )
     ap.add_argument("--report", action="store_true", help="print the table, draw the plot, update the README")
     ap.add_argument("--results", help="write measurements to this JSON file instead (to run two k side by side)")
     args = ap.parse_args()
