@@ -551,7 +551,8 @@ def fmt_time(rec: dict, name: str) -> str:
         return f"> {txt} (stopped)"
     if not r.get("ok"):
         err = (r.get("error") or "").strip().splitlines()
-        if err and "too many nodes for a legible picture" in err[-1]:
+        refusals = ("too many nodes for a legible picture", "more than a png can show legibly")
+        if err and len(err) == 1 and any(m in err[-1] for m in refusals):  # one line, with advice
             return f"refused in one line, {txt}"
         return f"failed ({err[-1][:60] if err else 'no message'})"
     return txt
