@@ -181,3 +181,17 @@ def test_a_map_too_big_to_read_is_refused_in_one_line(gm, tmp_path, monkeypatch,
 
 def test_the_seed_map_fits_the_picture_limit(gm):
     assert len(gm.rows) * len(gm.columns) <= mapfiles.MAX_PICTURE_CELLS
+
+
+@pytest.mark.parametrize("min_level", [None, "2b"])
+def test_the_size_is_known_before_cells_are_summarised(memory_store, min_level):
+    """A too-big map is refused before the costly summaries (109 s at 100 copies without this)."""
+    seen = []
+    built = build_map(memory_store, min_level=min_level, too_big=lambda rows, cols: seen.append((rows, cols)))
+    assert seen == [(len(built.rows), len(built.columns))]
+
+    def refuse(rows, cols):
+        raise InputError("too big")
+
+    with pytest.raises(InputError, match="too big"):
+        build_map(memory_store, too_big=refuse)

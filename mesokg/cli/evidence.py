@@ -89,7 +89,13 @@ def map_cmd(out, area, substance_class, min_level, title, store_path, endpoint):
     mapfiles.format_for(out)  # a bad suffix fails before the graph is loaded
     store = open_from_options(store_path, endpoint)
     try:
-        gm = build_map(store, areas=area, substance_classes=substance_class, min_level=min_level)
+        gm = build_map(
+            store,
+            areas=area,
+            substance_classes=substance_class,
+            min_level=min_level,
+            too_big=lambda rows, columns: mapfiles.check_size(out, rows, columns),  # before the costly part
+        )
     finally:
         store.close()
     fmt = mapfiles.write(gm, out, title)

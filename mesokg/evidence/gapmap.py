@@ -133,8 +133,12 @@ def build_map(
     areas: tuple[str, ...] | list[str] = (),
     substance_classes: tuple[str, ...] | list[str] = (),
     min_level: str | None = None,
+    too_big=None,
 ) -> GapMap:
-    """The gap map of the graph in ``store``; filters as ``mesokg network`` (area, class, level)."""
+    """The gap map of the graph in ``store``; filters as ``mesokg network`` (area, class, level).
+
+    ``too_big(rows, columns)`` is called once the map's size is known and before its cells are
+    summarised (the costly part): it may raise to refuse a map too big to show."""
     from mesokg.network.model import VIEWS, local_name, make_filters, node_table, vocabulary
     from mesokg.query.names import name_index
 
@@ -175,6 +179,20 @@ def build_map(
             continue
         candidates.append(Row(iri, d["label"], d["kind"] if d["kind"] != "substance" else d["class_label"]))
 
+    def has_claims(row: Row, col: Column) -> bool:
+        rows = rows_by_pair.get((row.iri, col.iri))
+        if rows and filters.min_rank is not None:
+            rows = [r for r in rows if r["kind"] == "efficacy" and int(r["rank"]) <= filters.min_rank]
+        return bool(rows)
+
+    if too_big is not None:
+        by_row = defaultdict(set)
+        for s, c in rows_by_pair:
+            by_row[s].add(c)
+        shown = sum(
+            1 for row in candidates if any(has_claims(row, col) for col in columns if col.iri in by_row[row.iri])
+        )
+        too_big(shown, len(columns))
     gm = GapMap([], columns, filters=filters.describe() or "no filters")
     for row in candidates:
         kept = False

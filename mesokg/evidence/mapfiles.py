@@ -174,17 +174,27 @@ def write(gm, path: str | Path, title: str = "Evidence and gap map") -> str:
     seeds an unfiltered map is 1,000 rows by 600 columns: minutes of drawing and gigabytes for a
     picture nobody can read); the CSV has no limit.
     """
-    from mesokg.errors import InputError
     from mesokg.rdfio import write_atomic
 
     fmt = format_for(path)
-    cells = len(gm.rows) * len(gm.columns)
-    limit = {"png": MAX_PICTURE_CELLS, "svg": MAX_PICTURE_CELLS, "html": MAX_PAGE_CELLS}.get(fmt)
-    if limit is not None and cells > limit:
-        raise InputError(
-            f"{path}: the map has {len(gm.rows)} rows x {len(gm.columns)} indications ({cells:,} cells), "
-            f"more than a {fmt} can show legibly ({limit:,}); narrow it with --area, --substance-class or "
-            f"--min-level, or write a .csv"
-        )
+    check_size(path, len(gm.rows), len(gm.columns))
     write_atomic(path, render(gm, fmt, title))
     return fmt
+
+
+def cell_limit(path: str | Path) -> int | None:
+    """The most cells a map written to ``path`` may have (None: no limit, as for CSV)."""
+    return {"png": MAX_PICTURE_CELLS, "svg": MAX_PICTURE_CELLS, "html": MAX_PAGE_CELLS}.get(format_for(path))
+
+
+def check_size(path: str | Path, rows: int, columns: int) -> None:
+    """Refuse, in one line with the way to narrow it, a map too big for ``path``'s format."""
+    from mesokg.errors import InputError
+
+    limit, cells = cell_limit(path), rows * columns
+    if limit is not None and cells > limit:
+        raise InputError(
+            f"{path}: the map has {rows} rows x {columns} indications ({cells:,} cells), "
+            f"more than a {format_for(path)} can show legibly ({limit:,}); narrow it with --area, "
+            "--substance-class or --min-level, or write a .csv"
+        )
