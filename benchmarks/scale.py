@@ -627,7 +627,8 @@ def plot(data: dict) -> None:
 
     ks = sorted(int(k) for k in data["runs"])
     fig, ax = plt.subplots(figsize=(9, 6), dpi=100)
-    for name, title in STEPS:
+    colours = plt.cm.tab20.colors  # one colour per step (the default cycle repeats after ten)
+    for i, (name, title) in enumerate(STEPS):
         pts = [
             (size_of(data["runs"][str(k)]), step_seconds(data["runs"][str(k)], name))
             for k in ks
@@ -635,7 +636,16 @@ def plot(data: dict) -> None:
         ]
         if len(pts) >= 2:
             xs, ys = zip(*pts, strict=True)
-            ax.plot(xs, ys, marker="o", label=title.replace("`", ""))
+            baseline = "baseline" in title
+            label = title.replace("`", "").replace(" ms", "")
+            ax.plot(
+                xs,
+                ys,
+                marker="s" if baseline else "o",
+                ls="--" if baseline else "-",
+                color=colours[i % 20],
+                label=label,
+            )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("statements (shipped graph + copies)")
