@@ -187,10 +187,12 @@ def test_the_seed_map_fits_the_picture_limit(gm):
 def test_the_size_is_known_before_cells_are_summarised(memory_store, min_level):
     """A too-big map is refused before the costly summaries (109 s at 100 copies without this)."""
     seen = []
-    built = build_map(memory_store, min_level=min_level, too_big=lambda rows, cols: seen.append((rows, cols)))
-    assert seen == [(len(built.rows), len(built.columns))]
+    built = build_map(memory_store, min_level=min_level, too_big=lambda *size: seen.append(size))
+    assert seen[-1] == (len(built.rows), len(built.columns), False)
+    if min_level is None:  # first a lower bound, before the claims are read
+        assert len(seen) == 2 and 0 < seen[0][0] <= len(built.rows) and seen[0][1:] == (len(built.columns), True)
 
-    def refuse(rows, cols):
+    def refuse(rows, cols, at_least):
         raise InputError("too big")
 
     with pytest.raises(InputError, match="too big"):

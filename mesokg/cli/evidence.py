@@ -94,7 +94,7 @@ def map_cmd(out, area, substance_class, min_level, title, store_path, endpoint):
             areas=area,
             substance_classes=substance_class,
             min_level=min_level,
-            too_big=lambda rows, columns: mapfiles.check_size(out, rows, columns),  # before the costly part
+            too_big=lambda rows, columns, at_least: mapfiles.check_size(out, rows, columns, at_least),
         )
     finally:
         store.close()

@@ -137,8 +137,9 @@ def build_map(
 ) -> GapMap:
     """The gap map of the graph in ``store``; filters as ``mesokg network`` (area, class, level).
 
-    ``too_big(rows, columns)`` is called once the map's size is known and before its cells are
-    summarised (the costly part): it may raise to refuse a map too big to show."""
+    ``too_big(rows, columns, at_least)`` is called with a lower bound of the map's size before the
+    claims are read (no level filter) and with its size before its cells are summarised (the
+    costly parts): it may raise to refuse a map too big to show."""
     from mesokg.network.model import VIEWS, local_name, make_filters, node_table, vocabulary
     from mesokg.query.names import name_index
 
@@ -151,13 +152,6 @@ def build_map(
     area_names = {local_name(a).removeprefix("area-") for a in filters.areas}
     class_names = {local_name(c) for c in filters.classes}
 
-    rows_by_pair: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for r in S._rows(store, "pair-claims", {}):
-        rows_by_pair[(r["subject"], r["indication"])].append(r)
-    ae_by_subject: dict[str, list[dict]] = defaultdict(list)
-    for r in S._rows(store, "adverse-events", {}):
-        ae_by_subject[r["subject"]].append(r)
-    narrower = S.narrower_indications(store)
     parents: dict[str, set[str]] = defaultdict(set)
     q = "PREFIX mk: <https://w3id.org/mesokg/> SELECT ?n ?p WHERE { ?n mk:subConditionOf ?p }"
     for n, p in store.query(q).rows:
@@ -179,6 +173,16 @@ def build_map(
             continue
         candidates.append(Row(iri, d["label"], d["kind"] if d["kind"] != "substance" else d["class_label"]))
 
+    if too_big is not None and filters.min_rank is None:  # at least these rows, known in seconds
+        too_big(_direct_rows(store, {r.iri for r in candidates}, col_iris), len(columns), True)
+    rows_by_pair: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in S._rows(store, "pair-claims", {}):
+        rows_by_pair[(r["subject"], r["indication"])].append(r)
+    ae_by_subject: dict[str, list[dict]] = defaultdict(list)
+    for r in S._rows(store, "adverse-events", {}):
+        ae_by_subject[r["subject"]].append(r)
+    narrower = S.narrower_indications(store)
+
     def has_claims(row: Row, col: Column) -> bool:
         rows = rows_by_pair.get((row.iri, col.iri))
         if rows and filters.min_rank is not None:
@@ -192,7 +196,7 @@ def build_map(
         shown = sum(
             1 for row in candidates if any(has_claims(row, col) for col in columns if col.iri in by_row[row.iri])
         )
-        too_big(shown, len(columns))
+        too_big(shown, len(columns), False)
     gm = GapMap([], columns, filters=filters.describe() or "no filters")
     for row in candidates:
         kept = False
@@ -224,3 +228,16 @@ def build_map(
     gm.rows.sort(key=lambda r: (group_rank.get(r.group, 2), r.group.lower(), r.label.lower()))
     del col_iris
     return gm
+
+
+def _direct_rows(store, candidates: set, columns: set) -> int:
+    """Rows the map has at least: candidates that are the subject of a use or efficacy claim (graded,
+    sourced) about one of the columns' indications (formulations and variants add more)."""
+    q = """PREFIX mk: <https://w3id.org/mesokg/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT DISTINCT ?s ?i WHERE {
+      VALUES ?p { mk:effectiveFor mk:usedFor }
+      ?c mk:predicate ?p ; mk:subject ?s ; mk:object ?i ; mk:polarity ?pol ; mk:evidenceLevel ?l .
+      ?l skos:notation ?n ; mk:rank ?r .
+      FILTER EXISTS { ?c mk:source|mk:gradeBasis ?src }
+    }"""
+    return len({s.value for s, i in store.query(q).rows if s.value in candidates and i.value in columns})

@@ -187,14 +187,16 @@ def cell_limit(path: str | Path) -> int | None:
     return {"png": MAX_PICTURE_CELLS, "svg": MAX_PICTURE_CELLS, "html": MAX_PAGE_CELLS}.get(format_for(path))
 
 
-def check_size(path: str | Path, rows: int, columns: int) -> None:
-    """Refuse, in one line with the way to narrow it, a map too big for ``path``'s format."""
+def check_size(path: str | Path, rows: int, columns: int, at_least: bool = False) -> None:
+    """Refuse, in one line with the way to narrow it, a map too big for ``path``'s format
+    (``at_least``: ``rows`` is a lower bound)."""
     from mesokg.errors import InputError
 
     limit, cells = cell_limit(path), rows * columns
     if limit is not None and cells > limit:
+        more = "at least " if at_least else ""
         raise InputError(
-            f"{path}: the map has {rows} rows x {columns} indications ({cells:,} cells), "
+            f"{path}: the map has {more}{rows} rows x {columns} indications ({more}{cells:,} cells), "
             f"more than a {format_for(path)} can show legibly ({limit:,}); narrow it with --area, "
             "--substance-class or --min-level, or write a .csv"
         )
