@@ -64,12 +64,18 @@ def parse_file(path: str | os.PathLike, graph: ox.NamedNode | None = None) -> li
     return list(iter_file(path, graph))
 
 
-def iter_file(path: str | os.PathLike, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
-    """The quads of an RDF file as it is read (a large file is never held in memory); a syntax
-    error raises ``file:line:col: reason`` where it is met."""
+def existing_file(path: str | os.PathLike) -> Path:
+    """``path`` as a Path, or a one-line error when there is no such file."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such file (check the path)")
+    return p
+
+
+def iter_file(path: str | os.PathLike, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+    """The quads of an RDF file as it is read (a large file is never held in memory); a syntax
+    error raises ``file:line:col: reason`` where it is met."""
+    p = existing_file(path)
     fmt = FORMATS[SUFFIX_FORMAT.get(p.suffix.lower(), "turtle")][0]
     try:
         for q in ox.parse(path=str(p), format=fmt, base_iri=p.resolve().as_uri()):

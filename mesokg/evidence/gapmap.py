@@ -183,31 +183,28 @@ def build_map(
         ae_by_subject[r["subject"]].append(r)
     narrower = S.narrower_indications(store)
 
-    def has_claims(row: Row, col: Column) -> bool:
-        rows = rows_by_pair.get((row.iri, col.iri))
-        if rows and filters.min_rank is not None:
+    def pair_rows(row: Row, col: Column) -> list[dict]:
+        """The claims of a cell, with the level filter applied."""
+        rows = rows_by_pair.get((row.iri, col.iri)) or []
+        if filters.min_rank is not None:
             rows = [r for r in rows if r["kind"] == "efficacy" and int(r["rank"]) <= filters.min_rank]
-        return bool(rows)
+        return rows
 
     if too_big is not None:
         by_row = defaultdict(set)
         for s, c in rows_by_pair:
             by_row[s].add(c)
         shown = sum(
-            1 for row in candidates if any(has_claims(row, col) for col in columns if col.iri in by_row[row.iri])
+            1 for row in candidates if any(pair_rows(row, col) for col in columns if col.iri in by_row[row.iri])
         )
         too_big(shown, len(columns), False)
     gm = GapMap([], columns, filters=filters.describe() or "no filters")
     for row in candidates:
         kept = False
         for col in columns:
-            rows = rows_by_pair.get((row.iri, col.iri))
+            rows = pair_rows(row, col)
             if not rows:
                 continue
-            if filters.min_rank is not None:
-                rows = [r for r in rows if r["kind"] == "efficacy" and int(r["rank"]) <= filters.min_rank]
-                if not rows:
-                    continue
             summ = S.build_summary(
                 row.iri, col.iri, rows, ae_by_subject.get(row.iri, []), narrower.get(col.iri, set()), label
             )
@@ -226,7 +223,6 @@ def build_map(
             gm.hidden_rows += 1
     group_rank = {"procedure": 0, "formulation": 1}
     gm.rows.sort(key=lambda r: (group_rank.get(r.group, 2), r.group.lower(), r.label.lower()))
-    del col_iris
     return gm
 
 

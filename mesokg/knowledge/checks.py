@@ -39,12 +39,9 @@ def run_checks_on_graphs(store, graphs: list, added=None) -> list[CheckFailure]:
     """Run every check query on a ``pyoxigraph.Store`` whose default graph is ``graphs``; with
     ``added`` (triples just added), only for the answers those triples can create."""
     from mesokg.knowledge.fastshacl.delta import delta
+    from mesokg.knowledge.fastshacl.engine import Data
 
-    def run(text, substitutions=None):
-        res = store.query(text, default_graph=graphs, substitutions=substitutions)
-        names = [v.value for v in res.variables]
-        return [{n: r[n] for n in names if r[n] is not None} for r in res]
-
+    run = Data(store, graphs).rows
     failures = []
     for cq in check_queries():
         rows = delta(cq.text, added, run) if added is not None else None

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mesokg.errors import InputError, ValidationFailed
-from mesokg.rdfio import GRAPH_CURATED, GRAPH_INFERRED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, iter_file
+from mesokg.rdfio import GRAPH_CURATED, GRAPH_INFERRED, GRAPH_MAPPINGS, GRAPH_ONTOLOGY, existing_file, iter_file
 
 
 @dataclass
@@ -53,10 +53,7 @@ def load_into_store(files, store_path: str | Path) -> Added:
     from mesokg.curation.load import is_table, table_quads
     from mesokg.store import open_store
 
-    files = [Path(f) for f in files]
-    for f in files:  # a missing file is reported before the store is touched
-        if not f.is_file():
-            raise InputError(f"{f}: no such file (check the path)")
+    files = [existing_file(f) for f in files]  # a missing file is reported before the store is touched
     tables = [f for f in files if is_table(f)]
     store = open_store(path=store_path)
     raw = store.raw

@@ -25,6 +25,12 @@ import pyoxigraph as ox
 _LEX = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*')
 
 
+@cache
+def _code(query: str) -> str:
+    """``query`` with its strings, IRIs and comments blanked out (same length): what is left is syntax."""
+    return _LEX.sub(lambda m: "_" * len(m.group(0)), query)
+
+
 SUBSTITUTE_LIMIT = 64  # bound rows: up to this many run one by one with their values substituted
 
 _ANTI_JOIN = re.compile(r"OPTIONAL\s*\{([^{}]*)\}\s*FILTER\s*\(\s*!\s*BOUND\s*\(\s*\?(\w+)\s*\)\s*\)", re.I)
@@ -35,7 +41,7 @@ def anti_joins(query: str) -> str:
     """``OPTIONAL { B } FILTER(!BOUND(?c))`` as ``FILTER NOT EXISTS { B }`` where B binds ?c and ?c
     occurs in no other place (the same solutions; Oxigraph evaluates the second per row, the
     first by reading all of B)."""
-    code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
+    code = _code(query)
     sites = list(_ANTI_JOIN.finditer(code))
 
     def count(var: str, text: str) -> int:
@@ -57,7 +63,7 @@ def anti_joins(query: str) -> str:
 @cache
 def projected(query: str) -> frozenset | None:
     """The variables the query's outermost SELECT returns (None for ``SELECT *``)."""
-    code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
+    code = _code(query)
     m = re.search(r"(?is)\bSELECT\b(.*?)(?:\bWHERE\b|\{)", code)
     if not m:
         return frozenset()
@@ -75,7 +81,7 @@ def projected(query: str) -> frozenset | None:
 def _widened(query: str, extra: tuple) -> str | None:
     """``query`` returning ``extra`` variables too, when that changes nothing else: one SELECT,
     no grouping or aggregates; None otherwise."""
-    code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
+    code = _code(query)
     if len(re.findall(r"(?i)\bSELECT\b", code)) != 1 or re.search(
         r"(?i)\bGROUP\s+BY\b|\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", code
     ):
@@ -262,19 +268,9 @@ def _term(t):
     return ("any", None)
 
 
-def bind_this(query: str, nodes: list) -> str:
-    """``query`` with ``VALUES ?this {...}`` first in its outermost WHERE group."""
-    code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
-    m = re.search(r"(?i)\bWHERE\s*\{", code) or re.search(r"\{", code)
-    if not m:
-        raise ValueError("query without a WHERE clause")
-    block = " VALUES ?this { " + " ".join(str(n) for n in nodes) + " } "
-    return query[: m.end()] + block + query[m.end() :]
-
-
 def bind(query: str, names: list[str], rows: list[tuple]) -> str:
     """``query`` with ``VALUES (?a ?b) { … }`` first in its outermost WHERE group."""
-    code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
+    code = _code(query)
     m = re.search(r"(?i)\bWHERE\s*\{", code) or re.search(r"\{", code)
     body = " ".join("(" + " ".join(str(v) for v in row) + ")" for row in rows)
     block = " VALUES (" + " ".join("?" + n for n in names) + ") { " + body + " } "
@@ -301,29 +297,10 @@ def delta(query: str, added: list[ox.Triple], run) -> list | None:
             names = [n for n in names if n in required]
         names = list(dict.fromkeys(names))
         if not names:
-            if any(x[0] == "var" for x in (ts, tp, to)) or any(_matches(t, steps, ts, tp, to) for t in added):
+            if any(x[0] == "var" for x in (ts, tp, to)) or any(_bindings(t, ts, tp, to, steps) for t in added):
                 return None  # cannot restrict this pattern: run the query in full
             continue
-        rows = set()
-        for t in added:
-            for pred, inverse in steps:
-                if pred is not None and t.predicate.value != pred:
-                    continue
-                subj, obj = (t.object, t.subject) if inverse else (t.subject, t.object)
-                if isinstance(subj, ox.Literal):
-                    continue
-                binding = {}
-                ok = True
-                for (kind, val), term in ((ts, subj), (tp, t.predicate), (to, obj)):
-                    if kind == "const" and val != term:
-                        ok = False
-                    elif kind == "var":
-                        if binding.get(val, term) != term:
-                            ok = False
-                        binding[val] = term
-                if ok:
-                    rows.add(tuple(binding[n] for n in names))
-        rows = {r for r in rows}
+        rows = {tuple(b[n] for n in names) for t in added for b in _bindings(t, ts, tp, to, steps)}
         if not rows:
             continue
         for sol in solutions(query, names, sorted(rows, key=str), run):
@@ -334,14 +311,21 @@ def delta(query: str, added: list[ox.Triple], run) -> list | None:
     return out
 
 
-def _matches(t, steps, ts, tp, to) -> bool:
+def _bindings(t, ts, tp, to, steps) -> list[dict]:
+    """How the added triple ``t`` matches the pattern (ts, tp, to) through one of ``steps``: the
+    values it gives the pattern's variables, once per matching step (none: no match)."""
+    out = []
     for pred, inverse in steps:
         if pred is not None and t.predicate.value != pred:
             continue
         subj, obj = (t.object, t.subject) if inverse else (t.subject, t.object)
-        if all(kind != "const" or val == term for (kind, val), term in ((ts, subj), (tp, t.predicate), (to, obj))):
-            return True
-    return False
+        binding: dict = {}
+        for (kind, val), term in ((ts, subj), (tp, t.predicate), (to, obj)):
+            if (kind == "const" and val != term) or (kind == "var" and binding.setdefault(val, term) != term):
+                break
+        else:
+            out.append(binding)
+    return out
 
 
 def new_this(query: str, added: list[ox.Triple], rows, quads) -> tuple[set, bool] | None:
@@ -364,7 +348,7 @@ def reach_this(query: str, added: list[ox.Triple], quads, limit: int = 1000) -> 
     uses :func:`delta`): a ``UNION``, a path of more than one step, optional patterns only."""
     if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in added):
         return None
-    code = _LEX.sub(lambda m: "_" * len(m.group(0)), query)
+    code = _code(query)
     patterns = compiled(anti_joins(query))
     if patterns is None or re.search(r"(?i)\bUNION\b", code):
         return None
@@ -376,22 +360,8 @@ def reach_this(query: str, added: list[ox.Triple], quads, limit: int = 1000) -> 
     out: set = set()
     for ts, steps, to, _opt in pats:
         for t in added:
-            for pred, inverse in steps:
-                if t.predicate.value != pred:
-                    continue
-                subj, obj = (t.object, t.subject) if inverse else (t.subject, t.object)
-                dom: dict = {}
-                ok = True
-                for (kind, val), term in ((ts, subj), (to, obj)):
-                    if kind == "const" and val != term:
-                        ok = False
-                    elif kind == "var":
-                        if val in dom and term not in dom[val]:
-                            ok = False
-                        dom[val] = {term}
-                if not ok:
-                    continue
-                got = _narrow(pats, dom, quads, limit)
+            for binding in _bindings(t, ts, ("any", None), to, steps):
+                got = _narrow(pats, {k: {v} for k, v in binding.items()}, quads, limit)
                 if got is None:
                     return None
                 out |= got

@@ -347,7 +347,6 @@ class Validator:
 
     def _run_sparql(self, data: Data, shape: Shape, query: str, cmsgs: list, focus: set, out: list) -> None:
         nodes = sorted(focus, key=str)
-
         for i in range(0, len(nodes), 5000):
             chunk = nodes[i : i + 5000]
             seen = set()
